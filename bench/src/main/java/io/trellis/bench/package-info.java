@@ -1,0 +1,2 @@
+/** Benchmarks: the harness that runs Trellis side by side with its peers, and JMH micro-benchmarks. */
+package io.trellis.bench;

@@ -1,0 +1,2 @@
+/** The {@code trellis} command: one class per subcommand. */
+package io.trellis.cli;
