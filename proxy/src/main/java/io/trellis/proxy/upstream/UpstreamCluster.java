@@ -1,0 +1,30 @@
+package io.trellis.proxy.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+
+/** One cluster as the router and tcp_proxy use it. Implementations are safe to call from any event loop. */
+public interface UpstreamCluster {
+
+  String name();
+
+  /**
+   * Picks a host for one attempt, by the cluster's load-balancing policy, or returns {@code null}
+   * when no host is available (the caller answers 503 with response flag UH).
+   */
+  Host chooseHost(LoadBalancerContext context);
+
+  /**
+   * The HTTP connection pool for {@code host} on {@code eventLoop}; {@code downstreamProtocol} is
+   * used when the cluster forwards with the downstream's protocol.
+   */
+  HttpConnectionPool httpPool(Host host, EventLoop eventLoop, HttpProtocol downstreamProtocol);
+
+  /**
+   * Opens a raw TCP connection to {@code host} on {@code eventLoop}, for tcp_proxy and CONNECT. The
+   * channel has auto-read off and an empty pipeline past the transport (and TLS, when the cluster
+   * originates it); the future fails on connect timeout or refusal.
+   */
+  Future<Channel> connectTcp(Host host, EventLoop eventLoop);
+}

@@ -1,0 +1,14 @@
+/**
+ * The upstream side of the proxy: clusters, their hosts, load balancing and connection pools.
+ *
+ * <p>This package's interfaces are the seam between the router (which decides <em>which cluster</em>)
+ * and the upstream implementation (which decides <em>which host and which connection</em>). The
+ * router never sees a socket; the upstream never sees a route.
+ *
+ * <p>Request and response parts cross the seam as Netty {@link io.netty.handler.codec.http.HttpObject}s
+ * whatever the wire protocol: an HTTP/2 stream is presented as HTTP/1-style objects (trailers ride in
+ * {@link io.netty.handler.codec.http.LastHttpContent#trailingHeaders()}), so one router serves
+ * HTTP/1.1, HTTP/2 and gRPC on either side. Pools exist per (cluster, host, event loop): a request
+ * never changes threads between its downstream and its upstream connection.
+ */
+package io.trellis.proxy.upstream;
