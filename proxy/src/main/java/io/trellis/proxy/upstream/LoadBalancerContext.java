@@ -1,5 +1,6 @@
 package io.trellis.proxy.upstream;
 
+import java.net.InetSocketAddress;
 import java.util.Set;
 
 /**
@@ -10,9 +11,12 @@ import java.util.Set;
  * @param excludedHosts hosts to avoid when possible (retry host predicate previous_hosts); may be empty
  * @param maxSelectionAttempts how many times to re-pick while the choice is excluded (Envoy's
  *     host_selection_retry_max_attempts), at least 1
+ * @param originalDestination the downstream connection's original destination (ORIGINAL_DST
+ *     clusters connect there), or {@code null}
  */
-public record LoadBalancerContext(Long hash, Set<Host> excludedHosts, int maxSelectionAttempts) {
-  public static final LoadBalancerContext NONE = new LoadBalancerContext(null, Set.of(), 1);
+public record LoadBalancerContext(
+    Long hash, Set<Host> excludedHosts, int maxSelectionAttempts, InetSocketAddress originalDestination) {
+  public static final LoadBalancerContext NONE = new LoadBalancerContext(null, Set.of(), 1, null);
 
   public LoadBalancerContext {
     excludedHosts = Set.copyOf(excludedHosts);
