@@ -1,0 +1,252 @@
+package io.trellis.control.xds;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ADS stream from one proxy, in either protocol variant. Holds the proxy's generated resources
+ * and, per type, what it subscribed to and has. Every method that touches state holds this object's
+ * lock, so requests from the proxy and pushes from config changes never interleave; generation runs
+ * under the lock too, which serialises one proxy's pushes without blocking any other proxy.
+ */
+abstract class ProxyConnection {
+  private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
+
+  /** Push order: CDS, EDS, LDS, RDS, then any other type by URL. */
+  static final Comparator<String> PUSH_ORDER =
+      Comparator.<String>comparingInt(
+              url -> XdsType.fromTypeUrl(url).map(Enum::ordinal).orElse(XdsType.values().length))
+          .thenComparing(Comparator.naturalOrder());
+
+  final long streamId;
+  final XdsServer server;
+  final Instant connectedAt;
+  ProxyNode node;
+  XdsResources generated = XdsResources.EMPTY;
+  final Map<String, TypeState> types = new TreeMap<>(PUSH_ORDER);
+  private PushScope pendingScope;
+  private boolean scheduled;
+  boolean closed;
+  private Instant unconvergedSince;
+  private long nonceCounter;
+
+  ProxyConnection(long streamId, XdsServer server) {
+    this.streamId = streamId;
+    this.server = server;
+    this.connectedAt = server.clock().instant();
+  }
+
+  abstract boolean delta();
+
+  /**
+   * Sends this type's changes if there are any and no response of this type is outstanding;
+   * otherwise remembers that a push is due. {@code initial}: the proxy just subscribed, so a
+   * wildcard type is answered even when it is empty.
+   */
+  abstract void push(TypeState st, boolean initial, Instant triggeredAt);
+
+  /** The first request names the proxy; generate its resources and register it. */
+  final boolean initNode(Node n) {
+    try {
+      node = ProxyNode.fromNode(n);
+    } catch (IllegalArgumentException e) {
+      fail(e.getMessage());
+      return false;
+    }
+    XdsResources fresh = generate();
+    generated = fresh != null ? fresh : XdsResources.EMPTY;
+    server.register(this);
+    server.observer().connected(node);
+    log.info("xDS stream {} opened by {} ({}, {})", streamId, node.id(), node.kind(), delta() ? "delta" : "state of the world");
+    return true;
+  }
+
+  /** Ends the stream with INVALID_ARGUMENT and the reason. */
+  abstract void fail(String reason);
+
+  final TypeState typeState(String typeUrl) {
+    return types.computeIfAbsent(typeUrl, TypeState::new);
+  }
+
+  /** A config change: coalesce with any push not yet run, and run it on the push executor. */
+  final void schedule(PushScope scope) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      pendingScope = pendingScope == null ? scope : pendingScope.merge(scope);
+      if (scheduled) {
+        return;
+      }
+      scheduled = true;
+    }
+    server.pushExecutor().execute(this::runScheduledPush);
+  }
+
+  private void runScheduledPush() {
+    long start = System.nanoTime();
+    ProxyNode pushed;
+    synchronized (this) {
+      PushScope scope = pendingScope;
+      pendingScope = null;
+      scheduled = false;
+      if (closed || node == null || scope == null) {
+        return;
+      }
+      XdsResources fresh = generate();
+      if (fresh == null) {
+        return;
+      }
+      generated =
+          scope.kind() == PushScope.Kind.ENDPOINTS
+              ? generated.withType(XdsType.ENDPOINT.typeUrl(), fresh)
+              : fresh;
+      for (TypeState st : types.values()) {
+        if (st.subscribed && scope.covers(st.typeUrl)) {
+          push(st, false, scope.triggeredAt());
+        }
+      }
+      pushed = node;
+    }
+    server.observer().pushTime(pushed, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private XdsResources generate() {
+    try {
+      return server.generator().generate(node);
+    } catch (RuntimeException e) {
+      log.error("generating xDS for {} failed; it keeps the configuration it has", node.id(), e);
+      return null;
+    }
+  }
+
+  final String nextNonce() {
+    return Long.toString(++nonceCounter);
+  }
+
+  /** Records that a change is owed to the proxy, for convergence time. */
+  final void noteChange(Instant triggeredAt) {
+    if (triggeredAt != null && unconvergedSince == null) {
+      unconvergedSince = triggeredAt;
+    }
+  }
+
+  final void markSent(TypeState st, String nonce, String version, int count, Instant triggeredAt) {
+    st.pendingNonce = nonce;
+    st.lastSentNonce = nonce;
+    st.sentVersion = version;
+    st.everSent = true;
+    st.dirty = false;
+    noteChange(triggeredAt);
+    server.observer().pushed(node, st.typeUrl, count);
+  }
+
+  /** The proxy answered the outstanding response of this type. */
+  final void answered(TypeState st, String errorOrEmpty) {
+    if (errorOrEmpty.isEmpty()) {
+      st.ackedVersion = st.sentVersion;
+      st.nackError = "";
+    } else {
+      st.nackError = errorOrEmpty;
+      log.warn("{} rejected {} version {}: {}", node.id(), st.typeUrl, st.sentVersion, errorOrEmpty);
+      server.observer().nacked(node, st.typeUrl, errorOrEmpty);
+    }
+    st.pendingNonce = null;
+  }
+
+  /** After an answer: if nothing is outstanding or owed, the proxy has converged. */
+  final void checkConverged() {
+    if (unconvergedSince == null) {
+      return;
+    }
+    for (TypeState st : types.values()) {
+      if (st.pendingNonce != null || st.dirty) {
+        return;
+      }
+    }
+    server.observer().converged(node, Duration.between(unconvergedSince, server.clock().instant()));
+    unconvergedSince = null;
+  }
+
+  /** Resources of the state's type that the proxy subscribed to, by name. */
+  final Map<String, XdsResources.Resource> desired(TypeState st) {
+    Map<String, XdsResources.Resource> all = generated.ofType(st.typeUrl);
+    if (st.wildcard) {
+      return all;
+    }
+    Map<String, XdsResources.Resource> out = new LinkedHashMap<>();
+    for (String name : st.names) {
+      XdsResources.Resource r = all.get(name);
+      if (r != null) {
+        out.put(name, r);
+      }
+    }
+    return out;
+  }
+
+  /** A version that depends only on content: the same resources always get the same version. */
+  static String versionOf(Collection<XdsResources.Resource> resources) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    resources.stream()
+        .sorted(Comparator.comparing(XdsResources.Resource::name))
+        .forEach(
+            r -> {
+              sha.update(r.name().getBytes(StandardCharsets.UTF_8));
+              sha.update((byte) 0);
+              sha.update(r.hash().getBytes(StandardCharsets.UTF_8));
+            });
+    return HexFormat.of().formatHex(sha.digest(), 0, 8);
+  }
+
+  final synchronized ProxyStatus status() {
+    Map<String, ProxyStatus.TypeStatus> out = new LinkedHashMap<>();
+    Map<String, TypeState> all = new TreeMap<>(PUSH_ORDER);
+    for (XdsType t : XdsType.values()) {
+      all.put(t.typeUrl(), types.getOrDefault(t.typeUrl(), new TypeState(t.typeUrl())));
+    }
+    all.putAll(types);
+    all.forEach((url, st) -> out.put(url, st.status()));
+    return new ProxyStatus(node, streamId, delta(), connectedAt, out);
+  }
+
+  final synchronized SentConfig sentConfig() {
+    Map<String, List<Message>> out = new TreeMap<>(PUSH_ORDER);
+    types.forEach((url, st) -> out.put(url, List.copyOf(new ArrayList<>(st.sentMessages.values()))));
+    return new SentConfig(node, streamId, out);
+  }
+
+  /** The stream ended (either side); forget the proxy. */
+  final void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    server.unregister(this);
+    if (node != null) {
+      server.observer().disconnected(node);
+      log.info("xDS stream {} of {} closed", streamId, node.id());
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.trellis.control.xds;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A state-of-the-world ADS stream ({@code StreamAggregatedResources}).
+ *
+ * <p>Protocol rules this follows: a request with an empty nonce subscribes (or re-subscribes) to a
+ * type and is answered with what the proxy asked for; a request carrying the nonce of the
+ * outstanding response is its ACK (no {@code error_detail}) or NACK; a request carrying the nonce of
+ * the latest, already answered response only changes the subscription; any other nonce is stale (a
+ * newer response is on its way and the proxy will answer that one) and is ignored. CDS and LDS
+ * responses carry the whole set, because a proxy treats a missing cluster or listener as removed;
+ * EDS and RDS responses carry only the resources that changed, because a proxy does not.
+ */
+final class SotwConnection extends ProxyConnection {
+  private final StreamObserver<DiscoveryResponse> out;
+
+  SotwConnection(long streamId, XdsServer server, StreamObserver<DiscoveryResponse> out) {
+    super(streamId, server);
+    this.out = out;
+  }
+
+  @Override
+  boolean delta() {
+    return false;
+  }
+
+  @Override
+  void fail(String reason) {
+    closed = true;
+    out.onError(Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException());
+  }
+
+  synchronized void onRequest(DiscoveryRequest req) {
+    if (closed) {
+      return;
+    }
+    if (node == null) {
+      if (!req.hasNode()) {
+        fail("the first request on an ADS stream must carry the node");
+        return;
+      }
+      if (!initNode(req.getNode())) {
+        return;
+      }
+    }
+    if (req.getTypeUrl().isEmpty()) {
+      fail("ADS request without type_url");
+      return;
+    }
+    TypeState st = typeState(req.getTypeUrl());
+    Set<String> requested = new TreeSet<>(req.getResourceNamesList());
+    boolean wildcardType = XdsType.fromTypeUrl(req.getTypeUrl()).map(XdsType::wildcard).orElse(false);
+    boolean wildcard = requested.remove("*") || (wildcardType && requested.isEmpty());
+    String nonce = req.getResponseNonce();
+
+    if (nonce.isEmpty()) {
+      // A new subscription (or the proxy lost track): it has nothing we know of.
+      subscribe(st, wildcard, requested);
+      st.clientHashes.clear();
+      st.sentMessages.clear();
+      st.pendingNonce = null;
+      push(st, true, null);
+      return;
+    }
+    if (!nonce.equals(st.lastSentNonce)) {
+      return; // stale
+    }
+    if (nonce.equals(st.pendingNonce)) {
+      answered(st, req.hasErrorDetail() ? req.getErrorDetail().getMessage() : "");
+    }
+    boolean more = subscribe(st, wildcard, requested);
+    if (more || st.dirty) {
+      push(st, false, null);
+    }
+    checkConverged();
+  }
+
+  /** Updates the subscription; true when it now covers resources it did not before. */
+  private static boolean subscribe(TypeState st, boolean wildcard, Set<String> requested) {
+    boolean widened = (wildcard && !st.wildcard) || !st.subscribed;
+    if (!wildcard) {
+      for (String n : requested) {
+        if (!st.names.contains(n)) {
+          widened = true;
+        }
+      }
+    }
+    st.subscribed = true;
+    st.wildcard = wildcard;
+    st.names.clear();
+    st.names.addAll(requested);
+    st.forgetUnsubscribed();
+    return widened;
+  }
+
+  @Override
+  void push(TypeState st, boolean initial, Instant triggeredAt) {
+    Map<String, XdsResources.Resource> desired = desired(st);
+    boolean fullState = XdsType.fromTypeUrl(st.typeUrl).map(XdsType::wildcard).orElse(false);
+    List<XdsResources.Resource> toSend = new ArrayList<>();
+    if (fullState) {
+      boolean same = desired.size() == st.clientHashes.size();
+      for (XdsResources.Resource r : desired.values()) {
+        same &= r.hash().equals(st.clientHashes.get(r.name()));
+      }
+      if (same && !initial) {
+        return;
+      }
+      toSend.addAll(desired.values());
+    } else {
+      for (XdsResources.Resource r : desired.values()) {
+        if (!r.hash().equals(st.clientHashes.get(r.name()))) {
+          toSend.add(r);
+        }
+      }
+      // Forget what is no longer generated, so it is sent again should it come back.
+      st.clientHashes.keySet().retainAll(desired.keySet());
+      st.sentMessages.keySet().retainAll(desired.keySet());
+      if (toSend.isEmpty()) {
+        return;
+      }
+    }
+    if (st.pendingNonce != null) {
+      st.dirty = true;
+      noteChange(triggeredAt);
+      return;
+    }
+    String nonce = nextNonce();
+    String version = versionOf(desired.values());
+    DiscoveryResponse.Builder resp =
+        DiscoveryResponse.newBuilder().setTypeUrl(st.typeUrl).setVersionInfo(version).setNonce(nonce);
+    if (fullState) {
+      st.clientHashes.clear();
+      st.sentMessages.clear();
+    }
+    for (XdsResources.Resource r : toSend) {
+      resp.addResources(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.message().toByteString()));
+      st.clientHashes.put(r.name(), r.hash());
+      st.sentMessages.put(r.name(), r.message());
+    }
+    out.onNext(resp.build());
+    markSent(st, nonce, version, toSend.size(), triggeredAt);
+  }
+
+  synchronized void completed() {
+    if (!closed) {
+      out.onCompleted();
+    }
+  }
+}

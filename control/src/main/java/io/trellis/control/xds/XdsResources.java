@@ -1,0 +1,210 @@
+package io.trellis.control.xds;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The xDS resources one proxy should have: per type URL, resource name to an Envoy v3 message, each
+ * with a content hash. Immutable.
+ *
+ * <p>The hash is what makes pushes cheap and versions deterministic: the server sends a resource
+ * only when its hash differs from the one the proxy already has, and a response's version is
+ * derived from the hashes it carries, so the same configuration always has the same version no
+ * matter how many times it was regenerated.
+ */
+public final class XdsResources {
+
+  public static final XdsResources EMPTY = new XdsResources(Map.of());
+
+  /**
+   * One resource with its name and content hash.
+   *
+   * @param name the xDS resource name (a cluster's {@code name}, a load assignment's {@code
+   *     cluster_name}, …)
+   * @param message the Envoy v3 message
+   * @param hash hex SHA-256 (first 16 bytes) of the type URL and the message's deterministic
+   *     serialization
+   */
+  public record Resource(String name, Message message, String hash) {
+    public Resource {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(hash, "hash");
+    }
+  }
+
+  private final Map<String, Map<String, Resource>> byType;
+
+  private XdsResources(Map<String, Map<String, Resource>> byType) {
+    this.byType = byType;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The type URLs that have at least one resource, sorted. */
+  public Set<String> typeUrls() {
+    return byType.keySet();
+  }
+
+  /** Resources of one type, name to resource, sorted by name; empty when there are none. */
+  public Map<String, Resource> ofType(String typeUrl) {
+    return byType.getOrDefault(typeUrl, Map.of());
+  }
+
+  public Map<String, Resource> ofType(XdsType type) {
+    return ofType(type.typeUrl());
+  }
+
+  /**
+   * These resources with one type's resources taken from {@code source} instead: how an
+   * endpoints-only push refreshes EDS while keeping every other type as the proxy has it.
+   */
+  XdsResources withType(String typeUrl, XdsResources source) {
+    Map<String, Map<String, Resource>> copy = new TreeMap<>(byType);
+    Map<String, Resource> replacement = source.ofType(typeUrl);
+    if (replacement.isEmpty()) {
+      copy.remove(typeUrl);
+    } else {
+      copy.put(typeUrl, replacement);
+    }
+    return new XdsResources(Collections.unmodifiableMap(copy));
+  }
+
+  /** Total number of resources over all types. */
+  public int size() {
+    return byType.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /** Equal when every type has the same names with the same hashes. */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof XdsResources other)) {
+      return false;
+    }
+    if (!byType.keySet().equals(other.byType.keySet())) {
+      return false;
+    }
+    for (var e : byType.entrySet()) {
+      Map<String, Resource> mine = e.getValue();
+      Map<String, Resource> theirs = other.byType.get(e.getKey());
+      if (!mine.keySet().equals(theirs.keySet())) {
+        return false;
+      }
+      for (var r : mine.entrySet()) {
+        if (!r.getValue().hash().equals(theirs.get(r.getKey()).hash())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    for (var e : byType.entrySet()) {
+      for (Resource r : e.getValue().values()) {
+        h = 31 * h + r.hash().hashCode();
+      }
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("XdsResources{");
+    byType.forEach(
+        (type, m) -> sb.append(type.substring(type.lastIndexOf('.') + 1)).append('=').append(m.keySet()).append(' '));
+    return sb.append('}').toString();
+  }
+
+  /** Hex SHA-256 (first 16 bytes) of the type URL and the message's deterministic bytes. */
+  static String contentHash(String typeUrl, Message message) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JDK", e);
+    }
+    sha.update(typeUrl.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] bytes = new byte[message.getSerializedSize()];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    // Deterministic: map fields are written in key order, so equal messages hash equally.
+    out.useDeterministicSerialization();
+    try {
+      message.writeTo(out);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    sha.update(bytes);
+    return HexFormat.of().formatHex(sha.digest(), 0, 16);
+  }
+
+  /** The type URL of a message: {@code type.googleapis.com/} plus its full proto name. */
+  public static String typeUrlOf(Message message) {
+    return "type.googleapis.com/" + message.getDescriptorForType().getFullName();
+  }
+
+  /** Collects resources; a second resource with the same type and name replaces the first. */
+  public static final class Builder {
+    private final Map<String, Map<String, Resource>> byType = new TreeMap<>();
+
+    private Builder() {}
+
+    /** Adds a resource of any type under an explicit name. */
+    public Builder add(String typeUrl, String name, Message message) {
+      if (name == null || name.isEmpty()) {
+        throw new IllegalArgumentException(
+            "xDS resource of type " + typeUrl + " has no name (expected: a non-empty name)");
+      }
+      byType
+          .computeIfAbsent(typeUrl, t -> new TreeMap<>())
+          .put(name, new Resource(name, message, contentHash(typeUrl, message)));
+      return this;
+    }
+
+    public Builder add(Cluster cluster) {
+      return add(XdsType.CLUSTER.typeUrl(), cluster.getName(), cluster);
+    }
+
+    public Builder add(ClusterLoadAssignment endpoints) {
+      return add(XdsType.ENDPOINT.typeUrl(), endpoints.getClusterName(), endpoints);
+    }
+
+    public Builder add(Listener listener) {
+      return add(XdsType.LISTENER.typeUrl(), listener.getName(), listener);
+    }
+
+    public Builder add(RouteConfiguration routes) {
+      return add(XdsType.ROUTE.typeUrl(), routes.getName(), routes);
+    }
+
+    public Builder add(Secret secret) {
+      return add(typeUrlOf(secret), secret.getName(), secret);
+    }
+
+    public XdsResources build() {
+      Map<String, Map<String, Resource>> copy = new TreeMap<>();
+      byType.forEach((t, m) -> copy.put(t, Collections.unmodifiableMap(new TreeMap<>(m))));
+      return new XdsResources(Collections.unmodifiableMap(copy));
+    }
+  }
+}

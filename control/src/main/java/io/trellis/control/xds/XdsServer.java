@@ -1,0 +1,193 @@
+package io.trellis.control.xds;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves xDS to proxies over ADS (gRPC), both state of the world and delta.
+ *
+ * <p>Configuration arrives as an {@link XdsGenerator} through {@link #update}: for every connected
+ * proxy the server regenerates its resources, compares content hashes with what the proxy has, and
+ * sends only the types and resources that differ, in the order CDS, EDS, LDS, RDS. At most one
+ * response per type is outstanding per proxy: a change that arrives meanwhile waits for the ACK or
+ * NACK and is then sent coalesced with any later ones. Debouncing bursts of changes is the caller's
+ * job ({@code io.trellis.control.push}); this class pushes what it is given.
+ */
+public final class XdsServer implements AutoCloseable {
+  public static final int DEFAULT_PORT = 15010;
+
+  private final Server grpc;
+  private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Executor pushExecutor;
+  private final ExecutorService ownedExecutor;
+  private final XdsObserver observer;
+  private final Clock clock;
+  private volatile XdsGenerator generator;
+
+  private XdsServer(Builder b) {
+    this.generator = b.generator;
+    this.observer = b.observer;
+    this.clock = b.clock;
+    if (b.pushExecutor != null) {
+      this.pushExecutor = b.pushExecutor;
+      this.ownedExecutor = null;
+    } else {
+      int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+      this.ownedExecutor =
+          Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("xds-push-", 0).daemon().factory());
+      this.pushExecutor = ownedExecutor;
+    }
+    this.grpc =
+        NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
+            .addService(new AdsService(this))
+            // Envoy and gRPC clients ping idle ADS streams; allow it rather than GOAWAY them.
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The port the server listens on (the bound one when built with port 0). */
+  public int port() {
+    return grpc.getPort();
+  }
+
+  /**
+   * Makes {@code next} the configuration every proxy gets, pushing what changed per {@code scope}.
+   * Returns at once; pushes run on the push executor.
+   */
+  public void update(XdsGenerator next, PushScope scope) {
+    generator = Objects.requireNonNull(next, "next");
+    Objects.requireNonNull(scope, "scope");
+    for (ProxyConnection c : connections) {
+      c.schedule(scope);
+    }
+  }
+
+  /** The generator proxies are served from now. */
+  public XdsGenerator generator() {
+    return generator;
+  }
+
+  /** Number of open ADS streams whose proxy has identified itself. */
+  public int connectedProxies() {
+    return connections.size();
+  }
+
+  /** Sync state of every connected proxy, sorted by proxy id then stream. */
+  public List<ProxyStatus> status() {
+    return connections.stream()
+        .filter(c -> c.node != null)
+        .map(ProxyConnection::status)
+        .sorted(Comparator.comparing((ProxyStatus s) -> s.node().id()).thenComparingLong(ProxyStatus::streamId))
+        .toList();
+  }
+
+  /** What was last sent to the proxy with this id (its newest stream if it has several). */
+  public Optional<SentConfig> sentConfig(String proxyId) {
+    return connections.stream()
+        .filter(c -> c.node != null && c.node.id().equals(proxyId))
+        .max(Comparator.comparingLong(c -> c.streamId))
+        .map(ProxyConnection::sentConfig);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    grpc.shutdownNow();
+    grpc.awaitTermination(5, TimeUnit.SECONDS);
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  void register(ProxyConnection c) {
+    connections.add(c);
+  }
+
+  void unregister(ProxyConnection c) {
+    connections.remove(c);
+  }
+
+  XdsObserver observer() {
+    return observer;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Executor pushExecutor() {
+    return pushExecutor;
+  }
+
+  /** Builds and starts an {@link XdsServer}; defaults: 127.0.0.1:15010, no configuration. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private XdsGenerator generator = XdsGenerator.EMPTY;
+    private Executor pushExecutor;
+    private XdsObserver observer = XdsObserver.NONE;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Address to bind; loopback by default, since xDS carries the mesh's whole configuration. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Port to bind; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("xds port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The configuration served until the first {@link XdsServer#update}. */
+    public Builder generator(XdsGenerator generator) {
+      this.generator = Objects.requireNonNull(generator, "generator");
+      return this;
+    }
+
+    /** Runs pushes (generation per proxy); by default a pool of one thread per core, at least 2. */
+    public Builder pushExecutor(Executor pushExecutor) {
+      this.pushExecutor = Objects.requireNonNull(pushExecutor, "pushExecutor");
+      return this;
+    }
+
+    public Builder observer(XdsObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public XdsServer start() throws IOException {
+      XdsServer s = new XdsServer(this);
+      s.grpc.start();
+      return s;
+    }
+  }
+}
