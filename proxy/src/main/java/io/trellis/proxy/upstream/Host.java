@@ -20,6 +20,16 @@ public interface Host {
   /** Whether the host is currently eligible for load balancing (health checks, EDS status, ejection). */
   boolean healthy();
 
+  /** The endpoint's load-balancing weight, at least 1. */
+  default int weight() {
+    return 1;
+  }
+
+  /** Requests in flight to this host right now (least-request balancing reads it on every pick). */
+  default int activeRequests() {
+    return 0;
+  }
+
   /** Locality of a host or endpoint group, as Envoy's core.v3.Locality. */
   record Locality(String region, String zone, String subZone) {
     public static final Locality NONE = new Locality("", "", "");
