@@ -1,0 +1,17 @@
+package io.trellis.bench.peer;
+
+import java.nio.file.Path;
+
+/** No proxy: the load goes straight to the origin, the baseline every proxy row is read against. */
+public final class DirectTarget implements Target {
+
+  @Override
+  public String name() {
+    return "direct";
+  }
+
+  @Override
+  public Running start(Path workDir, BackendPorts backend, String cpus) {
+    return new Running(null, backend.http1(), backend.h2c());
+  }
+}
