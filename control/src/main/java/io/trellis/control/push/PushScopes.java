@@ -1,6 +1,6 @@
 package io.trellis.control.push;
 
-import io.trellis.control.config.ConfigKey;
+import io.trellis.api.model.ResourceKey;
 import io.trellis.control.xds.PushScope;
 import java.time.Instant;
 import java.util.Set;
@@ -20,7 +20,7 @@ public final class PushScopes {
   private PushScopes() {}
 
   /** The scope of a change to these keys first seen at {@code at}. */
-  public static PushScope of(Set<ConfigKey> changed, Instant at) {
+  public static PushScope of(Set<ResourceKey> changed, Instant at) {
     boolean endpointsOnly =
         !changed.isEmpty() && changed.stream().allMatch(k -> ENDPOINT_KINDS.contains(k.kind()));
     return endpointsOnly ? PushScope.endpoints(changed, at) : PushScope.full(changed, at);

@@ -1,6 +1,6 @@
 package io.trellis.control.xds;
 
-import io.trellis.control.config.ConfigKey;
+import io.trellis.api.model.ResourceKey;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Objects;
@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * @param triggeredAt when the first change in this push happened; proxy convergence time is
  *     measured from here
  */
-public record PushScope(Kind kind, Set<ConfigKey> changed, Instant triggeredAt) {
+public record PushScope(Kind kind, Set<ResourceKey> changed, Instant triggeredAt) {
 
   /** Which resource types a push may change. */
   public enum Kind {
@@ -36,11 +36,11 @@ public record PushScope(Kind kind, Set<ConfigKey> changed, Instant triggeredAt) 
     Objects.requireNonNull(triggeredAt, "triggeredAt");
   }
 
-  public static PushScope full(Set<ConfigKey> changed, Instant triggeredAt) {
+  public static PushScope full(Set<ResourceKey> changed, Instant triggeredAt) {
     return new PushScope(Kind.FULL, changed, triggeredAt);
   }
 
-  public static PushScope endpoints(Set<ConfigKey> changed, Instant triggeredAt) {
+  public static PushScope endpoints(Set<ResourceKey> changed, Instant triggeredAt) {
     return new PushScope(Kind.ENDPOINTS, changed, triggeredAt);
   }
 
@@ -59,7 +59,7 @@ public record PushScope(Kind kind, Set<ConfigKey> changed, Instant triggeredAt) 
    * and the earlier trigger time (convergence is measured from the first change a push carries).
    */
   public PushScope merge(PushScope other) {
-    Set<ConfigKey> union = new TreeSet<>(changed);
+    Set<ResourceKey> union = new TreeSet<>(changed);
     union.addAll(other.changed);
     Kind k = kind == Kind.FULL || other.kind == Kind.FULL ? Kind.FULL : Kind.ENDPOINTS;
     Instant first = triggeredAt.isBefore(other.triggeredAt) ? triggeredAt : other.triggeredAt;

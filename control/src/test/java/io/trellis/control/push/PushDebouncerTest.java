@@ -3,7 +3,7 @@ package io.trellis.control.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trellis.control.config.ConfigKey;
+import io.trellis.api.model.ResourceKey;
 import io.trellis.control.xds.PushScope;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +17,12 @@ class PushDebouncerTest {
   private final PushDebouncer debouncer =
       new PushDebouncer(PushDebouncer.DEFAULT_QUIET, PushDebouncer.DEFAULT_MAX, time, time, pushes::add);
 
-  private static ConfigKey vs(String name) {
-    return new ConfigKey("VirtualService", "default", name);
+  private static ResourceKey vs(String name) {
+    return new ResourceKey("VirtualService", "default", name);
   }
 
-  private static ConfigKey we(String name) {
-    return new ConfigKey("WorkloadEntry", "default", name);
+  private static ResourceKey we(String name) {
+    return new ResourceKey("WorkloadEntry", "default", name);
   }
 
   @Test
@@ -73,7 +73,7 @@ class PushDebouncerTest {
   @Test
   void endpointOnlyChangesStayEndpointOnly() {
     debouncer.submit(PushScopes.of(Set.of(we("w1")), time.instant()));
-    debouncer.submit(PushScopes.of(Set.of(new ConfigKey("EndpointSlice", "default", "s")), time.instant()));
+    debouncer.submit(PushScopes.of(Set.of(new ResourceKey("EndpointSlice", "default", "s")), time.instant()));
     time.advance(Duration.ofMillis(100));
     assertThat(pushes).singleElement().extracting(PushScope::kind).isEqualTo(PushScope.Kind.ENDPOINTS);
   }
