@@ -64,6 +64,7 @@ public final class ProxyBenchmark {
 
   public Outcome run() throws IOException, TargetUnavailableException {
     Instant started = clock.instant();
+    String loadBefore = loadAverage();
     Path workDir = Files.createTempDirectory("trellis-bench-proxy-");
     List<ProxyRow> rows = new ArrayList<>();
     List<TargetSummary> summaries = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class ProxyBenchmark {
       deleteTree(workDir);
     }
     ProxyReport report =
-        new ProxyReport("proxy", started.toString(), options.quick(), Machine.current(), setup(), summaries, rows);
+        new ProxyReport("proxy", started.toString(), options.quick(), Machine.current(), setup(loadBefore), summaries, rows);
     Path file = ResultFile.write(options.outDir(), "proxy", started, report);
     return new Outcome(report, file, table(report));
   }
@@ -238,8 +239,20 @@ public final class ProxyBenchmark {
         row.note() == null ? "" : " (" + row.note() + ")");
   }
 
-  private Map<String, String> setup() {
+  /** /proc/loadavg's 1, 5 and 15 minute figures: other work on the machine makes every figure noisy. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private Map<String, String> setup(String loadBefore) {
     Map<String, String> s = new LinkedHashMap<>();
+    s.put("loadavg_before", loadBefore);
+    s.put("loadavg_after", loadAverage());
     s.put("pinning", "proxy on CPU " + options.proxyCpus() + "; load generator and nginx origin on CPU " + options.loadCpus());
     s.put("origin", "nginx, 1 worker, access_log off: /0 (return 200, empty), /1k and /1m static files");
     s.put("load_duration_s", Long.toString(options.loadDuration().toSeconds()));
@@ -321,6 +334,12 @@ public final class ProxyBenchmark {
               TextTable.num(s.rssLoadMb(), 1)));
     }
     sb.append('\n').append(targets.render());
+    String before = report.setup().getOrDefault("loadavg_before", "unknown");
+    if (!before.equals("unknown") && Double.parseDouble(before.split(" ")[0]) > 0.5) {
+      notes.add(
+          "the machine was busy before the run (load average " + before
+              + "): other processes competed for the cores, so every figure is noisy");
+    }
     if (!notes.isEmpty()) {
       sb.append('\n');
       notes.forEach(n -> sb.append("note: ").append(n).append('\n'));

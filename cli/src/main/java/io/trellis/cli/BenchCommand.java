@@ -1,0 +1,108 @@
+package io.trellis.cli;
+
+import io.trellis.bench.BenchHome;
+import io.trellis.bench.proxy.ProxyBenchOptions;
+import io.trellis.bench.proxy.ProxyBenchmark;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code trellis bench}: Trellis measured side by side with its peers, in one run. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark Trellis against its peers on this machine and record the results.",
+      "Installs nginx, HAProxy, wrk and h2load first when they are missing."
+    },
+    subcommands = {BenchCommand.Proxy.class})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  static BenchHome home() {
+    return BenchHome.find(System.getenv("TRELLIS_HOME"), Path.of("").toAbsolutePath());
+  }
+
+  /** {@code trellis bench proxy}. */
+  @Command(
+      name = "proxy",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The proxy against nginx and HAProxy: one nginx origin, then direct, trellis, nginx and haproxy in turn",
+        "under maximum HTTP/1.1 throughput, fixed rates of 1000 and 5000 rps, h2c with 100 streams and 1 MiB bodies,",
+        "the proxy pinned to one CPU and the load generator and origin to another."
+      })
+  static final class Proxy implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--quick", description = "Short loads (2 s each) so that the whole run stays under 90 s.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the JSON goes (default: bench/results in the checkout).")
+    Path out;
+
+    @Option(
+        names = "--targets",
+        split = ",",
+        paramLabel = "NAME",
+        description = "Targets to run, in order (default: direct,trellis,nginx,haproxy).")
+    List<String> targets;
+
+    @Option(names = "--trellis", paramLabel = "PATH", description = "The trellis launcher to run the proxy with (default: the checkout's).")
+    Path launcher;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Seconds per load (default: 10, or 2 with --quick).")
+    Integer durationSeconds;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Seconds of warm-up per target (default: 5, or 1 with --quick).")
+    Integer warmupSeconds;
+
+    @Option(names = "--proxy-cpus", paramLabel = "LIST", defaultValue = "0", description = "taskset CPU list for the proxy (default: ${DEFAULT-VALUE}).")
+    String proxyCpus;
+
+    @Option(names = "--load-cpus", paramLabel = "LIST", defaultValue = "1", description = "taskset CPU list for the load generator and origin (default: ${DEFAULT-VALUE}).")
+    String loadCpus;
+
+    @Override
+    public Integer call() throws Exception {
+      BenchHome home = home();
+      ProxyBenchOptions d = ProxyBenchOptions.defaults(quick, out == null ? home.results() : out, launcher == null ? home.launcher() : launcher);
+      ProxyBenchOptions options;
+      try {
+        options =
+          new ProxyBenchOptions(
+              quick,
+              d.outDir(),
+              targets == null ? d.targets() : targets,
+              d.launcher(),
+              proxyCpus,
+              loadCpus,
+              durationSeconds == null ? d.loadDuration() : Duration.ofSeconds(durationSeconds),
+              warmupSeconds == null ? d.warmup() : Duration.ofSeconds(warmupSeconds));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      home.ensurePackages();
+      ProxyBenchmark.Outcome outcome = new ProxyBenchmark(options, System.err, Clock.systemUTC()).run();
+      spec.commandLine().getOut().print(outcome.table());
+      spec.commandLine().getOut().println("results: " + outcome.file());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}
