@@ -1,0 +1,263 @@
+package io.trellis.control.config;
+
+import io.trellis.api.load.ConfigLoader;
+import io.trellis.api.model.Resource;
+import io.trellis.api.validate.Problem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A directory of YAML/JSON files (searched recursively), watched for changes.
+ *
+ * <p>Each file is all-or-nothing: a file that loads and validates cleanly replaces that file's
+ * resources; a file with errors is rejected with its problems (logged and published for status)
+ * and the last good version of that file stays in force; a deleted file's resources go away.
+ * Other files are never affected by one file's mistakes.
+ *
+ * <p>Change detection: the JDK's {@link WatchService} (inotify on Linux) tells us something
+ * changed, and a periodic rescan is the safety net for what watchers miss (network filesystems,
+ * overflowed event queues, directories created between scans). Either way the whole tree is
+ * rescanned and files are compared by content hash, so editors that save by rename, touch without
+ * change, or write in several steps are handled alike. All work runs on the injected scheduler.
+ */
+public final class DirectoryConfigSource implements ConfigSource {
+  private static final Logger log = LoggerFactory.getLogger(DirectoryConfigSource.class);
+
+  /** How often the watch queue is drained; bounds how long a change waits to be seen. */
+  static final Duration WATCH_POLL = Duration.ofMillis(50);
+
+  public static final Duration DEFAULT_RESCAN = Duration.ofSeconds(5);
+
+  private record FileEntry(String hash, List<Resource<?>> good, Rejection rejection) {}
+
+  private final Path dir;
+  private final ValidatingLoader loader;
+  private final ScheduledExecutorService scheduler;
+  private final Duration rescanInterval;
+  private final Clock clock;
+  private final Map<Path, FileEntry> files = new TreeMap<>();
+  private final Set<Path> watchedDirs = new HashSet<>();
+  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  private WatchService watcher;
+  private Consumer<SourceState> listener;
+  private boolean closed;
+
+  public DirectoryConfigSource(
+      Path dir, ValidatingLoader loader, ScheduledExecutorService scheduler, Duration rescanInterval, Clock clock) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.loader = Objects.requireNonNull(loader, "loader");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.rescanInterval = Objects.requireNonNull(rescanInterval, "rescanInterval");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public String name() {
+    return "dir:" + dir;
+  }
+
+  @Override
+  public void start(Consumer<SourceState> listener) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "config directory does not exist or is not a directory");
+    }
+    synchronized (this) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      watcher = FileSystems.getDefault().newWatchService();
+      rescanLocked(true);
+      tasks.add(
+          scheduler.scheduleWithFixedDelay(
+              this::drainWatchEvents, WATCH_POLL.toMillis(), WATCH_POLL.toMillis(), TimeUnit.MILLISECONDS));
+      tasks.add(
+          scheduler.scheduleWithFixedDelay(
+              this::rescan, rescanInterval.toMillis(), rescanInterval.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  /** Drains pending watch events; any event means "rescan". */
+  private void drainWatchEvents() {
+    boolean changed = false;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        WatchKey key;
+        while ((key = watcher.poll()) != null) {
+          key.pollEvents();
+          changed = true;
+          if (!key.reset()) {
+            watchedDirs.remove((Path) key.watchable());
+          }
+        }
+      } catch (ClosedWatchServiceException e) {
+        return;
+      }
+    }
+    if (changed) {
+      rescan();
+    }
+  }
+
+  /** Rereads the directory now and publishes if anything changed. Safe to call at any time. */
+  public void rescan() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        rescanLocked(false);
+      } catch (IOException | UncheckedIOException e) {
+        log.warn("rescanning {} failed; keeping the configuration in force: {}", dir, e.toString());
+      }
+    }
+  }
+
+  private void rescanLocked(boolean initial) throws IOException {
+    watchDirectories();
+    List<Path> present =
+        Files.isDirectory(dir) ? ConfigLoader.files(List.of(dir)) : List.of();
+    boolean changed = initial;
+    Set<Path> seen = new HashSet<>();
+    for (Path file : present) {
+      seen.add(file);
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(file);
+      } catch (NoSuchFileException gone) {
+        continue; // deleted between listing and reading; the next scan removes it
+      }
+      String hash = sha256(bytes);
+      FileEntry old = files.get(file);
+      if (old != null && old.hash().equals(hash)) {
+        continue;
+      }
+      changed = true;
+      String name = dir.relativize(file).toString();
+      ValidatingLoader.Outcome outcome = decode(name, bytes);
+      if (outcome.accepted()) {
+        outcome.problems().forEach(p -> log.warn("{}", p.format()));
+        files.put(file, new FileEntry(hash, outcome.resources(), null));
+        log.info("{}: {} resource(s) in force", name, outcome.resources().size());
+      } else {
+        List<Resource<?>> lastGood = old == null ? List.of() : old.good();
+        Rejection rejection = new Rejection(name, outcome.problems(), clock.instant());
+        files.put(file, new FileEntry(hash, lastGood, rejection));
+        log.warn(
+            "{} rejected; {}:\n  {}",
+            name,
+            old == null ? "it has no earlier version in force" : "its last good version stays in force",
+            String.join("\n  ", rejection.messages()));
+      }
+    }
+    for (Path gone : new ArrayList<>(files.keySet())) {
+      if (!seen.contains(gone)) {
+        files.remove(gone);
+        changed = true;
+        log.info("{}: removed; its resources are withdrawn", dir.relativize(gone));
+      }
+    }
+    if (changed) {
+      listener.accept(state());
+    }
+  }
+
+  private ValidatingLoader.Outcome decode(String name, byte[] bytes) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return new ValidatingLoader.Outcome(
+          List.of(),
+          List.of(
+              Problem.error(
+                  new io.trellis.api.model.Location(name, 1, 1), null, "", "file is not UTF-8 text", null)));
+    }
+    return loader.load(name, text);
+  }
+
+  /** Registers every directory in the tree with the watcher (new ones appear at any time). */
+  private void watchDirectories() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path d : walk.filter(Files::isDirectory).toList()) {
+        if (watchedDirs.add(d)) {
+          d.register(
+              watcher,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+        }
+      }
+    }
+  }
+
+  /** The current state: every file's last good resources, in file order, and its rejection. */
+  public synchronized SourceState state() {
+    List<Resource<?>> resources = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    for (FileEntry e : files.values()) {
+      resources.addAll(e.good());
+      if (e.rejection() != null) {
+        rejections.add(e.rejection());
+      }
+    }
+    return new SourceState(name(), resources, rejections);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      tasks.forEach(t -> t.cancel(false));
+      if (watcher != null) {
+        try {
+          watcher.close();
+        } catch (IOException e) {
+          log.debug("closing the watch service: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
