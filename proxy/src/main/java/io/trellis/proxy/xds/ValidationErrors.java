@@ -51,6 +51,19 @@ public final class ValidationErrors {
     return condition;
   }
 
+  /**
+   * Runs a record constructor that validates its arguments; a rejection becomes a message here and
+   * the result is {@code null}.
+   */
+  public <T> T build(java.util.function.Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      add(e.getMessage() == null ? e.toString() : e.getMessage());
+      return null;
+    }
+  }
+
   public boolean isEmpty() {
     return messages.isEmpty();
   }
