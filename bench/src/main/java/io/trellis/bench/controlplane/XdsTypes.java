@@ -1,0 +1,28 @@
+package io.trellis.bench.controlplane;
+
+import java.util.List;
+
+/** The xDS v3 resource type URLs a sidecar subscribes to over ADS. */
+public final class XdsTypes {
+
+  public static final String CLUSTER = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+  public static final String ENDPOINT = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+  public static final String LISTENER = "type.googleapis.com/envoy.config.listener.v3.Listener";
+  public static final String ROUTE = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+
+  /** In the order a control plane should push them (clusters before endpoints, listeners before routes). */
+  public static final List<String> ALL = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE);
+
+  private XdsTypes() {}
+
+  /** CDS, EDS, LDS, RDS: the short names used in reports. */
+  public static String shortName(String typeUrl) {
+    return switch (typeUrl) {
+      case CLUSTER -> "cds";
+      case ENDPOINT -> "eds";
+      case LISTENER -> "lds";
+      case ROUTE -> "rds";
+      default -> typeUrl.substring(typeUrl.lastIndexOf('.') + 1);
+    };
+  }
+}
