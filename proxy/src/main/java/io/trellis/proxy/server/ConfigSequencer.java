@@ -1,0 +1,264 @@
+package io.trellis.proxy.server;
+
+import io.trellis.proxy.config.cluster.ClusterConfig;
+import io.trellis.proxy.config.cluster.DiscoveryType;
+import io.trellis.proxy.config.cluster.EndpointsConfig;
+import io.trellis.proxy.config.listener.ListenerConfig;
+import io.trellis.proxy.config.route.RouteConfig;
+import io.trellis.proxy.xds.ListenerResource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Applies xDS updates in Envoy's order. A new cluster set <em>warms</em> until every EDS cluster in it
+ * has its endpoints (or the initial fetch timeout passes, when it is applied with what it has), and
+ * only then replaces the running clusters: so a route never points at a cluster that exists but has
+ * no hosts. Listeners wait for the clusters to be warm and for every route configuration they name
+ * over RDS; routes are applied before the listeners that use them. Static resources from the
+ * bootstrap are always part of the applied sets.
+ *
+ * <p>Not thread-safe: it runs on the ADS client's executor, which serializes every update.
+ */
+public final class ConfigSequencer {
+  /** Envoy's default {@code initial_fetch_timeout}. */
+  public static final Duration DEFAULT_WARMING_TIMEOUT = Duration.ofSeconds(15);
+
+  private final ConfigTargets targets;
+  private final ScheduledExecutorService executor;
+  private final Duration warmingTimeout;
+  private final Consumer<String> log;
+  private final Runnable onInitialized;
+  private final boolean expectDynamic;
+
+  private final Map<String, ClusterConfig> staticClusters;
+  private final Map<String, ListenerConfig> staticListeners;
+
+  private Map<String, ClusterConfig> dynamicClusters = Map.of();
+  private Map<String, EndpointsConfig> endpoints = Map.of();
+  private Map<String, RouteConfig> routes = Map.of();
+  private Map<String, ListenerConfig> dynamicListeners = Map.of();
+
+  private PendingClusters pendingClusters;
+  private PendingListeners pendingListeners;
+  private ScheduledFuture<?> warmingTimer;
+  private boolean clustersApplied;
+  private boolean listenersApplied;
+  private boolean initialized;
+
+  private record PendingClusters(String version, Map<String, ClusterConfig> clusters) {}
+
+  private record PendingListeners(String version, Map<String, ListenerConfig> listeners) {}
+
+  /**
+   * @param expectDynamic whether CDS and LDS come over ADS: initialization then waits for the first of
+   *     each, otherwise the static resources alone initialize the proxy
+   * @param log receives one line per applied or held change
+   */
+  public ConfigSequencer(
+      ConfigTargets targets,
+      List<ClusterConfig> staticClusters,
+      List<ListenerConfig> staticListeners,
+      boolean expectDynamic,
+      ScheduledExecutorService executor,
+      Duration warmingTimeout,
+      Consumer<String> log,
+      Runnable onInitialized) {
+    this.targets = targets;
+    this.executor = executor;
+    this.warmingTimeout = warmingTimeout;
+    this.log = log;
+    this.onInitialized = onInitialized;
+    this.expectDynamic = expectDynamic;
+    this.staticClusters = byName(staticClusters, ClusterConfig::name);
+    this.staticListeners = byName(staticListeners, ListenerConfig::name);
+  }
+
+  private static <T> Map<String, T> byName(List<T> items, java.util.function.Function<T, String> name) {
+    Map<String, T> out = new LinkedHashMap<>();
+    items.forEach(i -> out.put(name.apply(i), i));
+    return out;
+  }
+
+  /** Applies the bootstrap's static clusters and listeners (with their inline routes and endpoints). */
+  public void start() {
+    targets.applyClusters(List.copyOf(staticClusters.values()));
+    clustersApplied = !expectDynamic;
+    Set<String> eds = edsNames(staticClusters);
+    if (!eds.isEmpty()) {
+      targets.subscribeEndpoints(eds);
+    }
+    Set<String> rds = rdsNames(staticListeners);
+    if (!rds.isEmpty()) {
+      targets.subscribeRoutes(rds);
+      pendingListeners = new PendingListeners("static", Map.of());
+      tryApplyListeners();
+    } else {
+      targets.applyListeners(List.copyOf(staticListeners.values()));
+      listenersApplied = !expectDynamic;
+    }
+    maybeInitialized();
+  }
+
+  public void onClusters(String version, Map<String, ClusterConfig> clusters) {
+    Map<String, ClusterConfig> dynamic = new LinkedHashMap<>(clusters);
+    dynamic.keySet().removeAll(staticClusters.keySet());
+    pendingClusters = new PendingClusters(version, dynamic);
+    Map<String, ClusterConfig> all = merged(staticClusters, dynamic);
+    targets.subscribeEndpoints(edsNames(all));
+    if (!tryApplyClusters()) {
+      log.accept("warming CDS version " + version + ": waiting for endpoints of " + missingEndpoints(all));
+      if (warmingTimer == null) {
+        warmingTimer = executor.schedule(this::warmingTimedOut, warmingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  public void onEndpoints(String version, Map<String, EndpointsConfig> endpoints) {
+    this.endpoints = Map.copyOf(endpoints);
+    if (pendingClusters != null) {
+      tryApplyClusters();
+    } else {
+      targets.applyEndpoints(this.endpoints);
+      log.accept("applied EDS version " + version + ": " + endpoints.size() + " cluster load assignments");
+    }
+  }
+
+  public void onRoutes(String version, Map<String, RouteConfig> routes) {
+    this.routes = Map.copyOf(routes);
+    if (pendingListeners != null) {
+      tryApplyListeners();
+    } else {
+      targets.applyRouteConfigs(this.routes);
+      log.accept("applied RDS version " + version + ": " + routes.size() + " route configurations");
+    }
+  }
+
+  public void onListeners(String version, Map<String, ListenerConfig> listeners) {
+    Map<String, ListenerConfig> dynamic = new LinkedHashMap<>(listeners);
+    dynamic.keySet().removeAll(staticListeners.keySet());
+    pendingListeners = new PendingListeners(version, dynamic);
+    targets.subscribeRoutes(rdsNames(merged(staticListeners, dynamic)));
+    if (!tryApplyListeners()) {
+      Set<String> missing = new TreeSet<>(rdsNames(merged(staticListeners, dynamic)));
+      missing.removeAll(routes.keySet());
+      log.accept(
+          "holding LDS version " + version + ": waiting for "
+              + (pendingClusters != null ? "clusters to warm" : "route configurations " + missing));
+    }
+  }
+
+  private boolean tryApplyClusters() {
+    PendingClusters pending = pendingClusters;
+    Map<String, ClusterConfig> all = merged(staticClusters, pending.clusters());
+    if (!missingEndpoints(all).isEmpty()) {
+      return false;
+    }
+    applyClusters(pending, all);
+    return true;
+  }
+
+  private void warmingTimedOut() {
+    warmingTimer = null;
+    if (pendingClusters != null) {
+      Map<String, ClusterConfig> all = merged(staticClusters, pendingClusters.clusters());
+      log.accept(
+          "CDS version " + pendingClusters.version() + ": no endpoints for " + missingEndpoints(all) + " after "
+              + warmingTimeout.toSeconds() + "s; applying without them");
+      applyClusters(pendingClusters, all);
+    }
+  }
+
+  private void applyClusters(PendingClusters pending, Map<String, ClusterConfig> all) {
+    if (warmingTimer != null) {
+      warmingTimer.cancel(false);
+      warmingTimer = null;
+    }
+    // Endpoints first: a cluster that appears must find its hosts already there.
+    targets.applyEndpoints(endpoints);
+    targets.applyClusters(List.copyOf(all.values()));
+    dynamicClusters = pending.clusters();
+    pendingClusters = null;
+    clustersApplied = true;
+    log.accept("applied CDS version " + pending.version() + ": " + all.size() + " clusters");
+    if (pendingListeners != null) {
+      tryApplyListeners();
+    }
+    maybeInitialized();
+  }
+
+  private boolean tryApplyListeners() {
+    PendingListeners pending = pendingListeners;
+    if (pendingClusters != null || (expectDynamic && !clustersApplied && !pending.version().equals("static"))) {
+      return false;
+    }
+    Map<String, ListenerConfig> all = merged(staticListeners, pending.listeners());
+    if (!routes.keySet().containsAll(rdsNames(all))) {
+      return false;
+    }
+    targets.applyRouteConfigs(routes);
+    targets.applyListeners(List.copyOf(all.values()));
+    dynamicListeners = pending.listeners();
+    pendingListeners = null;
+    if (!pending.version().equals("static") || !expectDynamic) {
+      listenersApplied = true;
+    }
+    log.accept(
+        pending.version().equals("static")
+            ? "applied static listeners: " + all.size() + " listeners"
+            : "applied LDS version " + pending.version() + ": " + all.size() + " listeners");
+    maybeInitialized();
+    return true;
+  }
+
+  private void maybeInitialized() {
+    if (!initialized && clustersApplied && listenersApplied && pendingListeners == null && pendingClusters == null) {
+      initialized = true;
+      onInitialized.run();
+    }
+  }
+
+  private Set<String> missingEndpoints(Map<String, ClusterConfig> clusters) {
+    Set<String> missing = new TreeSet<>(edsNames(clusters));
+    missing.removeAll(endpoints.keySet());
+    return missing;
+  }
+
+  private static Set<String> edsNames(Map<String, ClusterConfig> clusters) {
+    Set<String> names = new LinkedHashSet<>();
+    clusters.values().forEach(c -> {
+      if (c.type() == DiscoveryType.EDS) {
+        names.add(c.edsName());
+      }
+    });
+    return names;
+  }
+
+  private static Set<String> rdsNames(Map<String, ListenerConfig> listeners) {
+    Set<String> names = new LinkedHashSet<>();
+    listeners.values().forEach(l -> names.addAll(ListenerResource.rdsNames(l)));
+    return names;
+  }
+
+  private static <T> Map<String, T> merged(Map<String, T> statics, Map<String, T> dynamic) {
+    Map<String, T> out = new LinkedHashMap<>(statics);
+    dynamic.forEach(out::putIfAbsent);
+    return out;
+  }
+
+  /** The dynamic (ADS) clusters and listeners currently applied, for {@code /config_dump}. */
+  public List<String> dynamicNames() {
+    List<String> out = new ArrayList<>(dynamicClusters.keySet());
+    out.addAll(dynamicListeners.keySet());
+    return out;
+  }
+}
