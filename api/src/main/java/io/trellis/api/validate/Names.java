@@ -1,0 +1,138 @@
+package io.trellis.api.validate;
+
+import com.google.re2j.Pattern;
+import java.util.Map;
+
+/**
+ * The naming rules Istio and Kubernetes apply: DNS-1123 labels and subdomains, host names with a
+ * leading wildcard, FQDNs, label keys and values, port names. Each check returns {@code null}
+ * when the value is fine, else the message to report.
+ */
+public final class Names {
+
+  private static final Pattern DNS1123_LABEL = Pattern.compile("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$");
+  private static final Pattern WILDCARD_LABEL =
+      Pattern.compile("^(?:\\*|(?:\\*|\\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$");
+  private static final Pattern K8S_NAME = Pattern.compile("^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$");
+  private static final Pattern K8S_LABEL_NAME = Pattern.compile("^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
+
+  private Names() {}
+
+  /** A DNS-1123 label as Istio reads it (letters of either case, digits, '-'; at most 63). */
+  public static boolean isDnsLabel(String value) {
+    return value.length() <= 63 && DNS1123_LABEL.matches(value);
+  }
+
+  /** A Kubernetes object name: a lowercase RFC 1123 subdomain of at most 253 characters. */
+  public static boolean isObjectName(String value) {
+    return !value.isEmpty() && value.length() <= 253 && K8S_NAME.matches(value);
+  }
+
+  /** A Kubernetes namespace name: a lowercase RFC 1123 label. */
+  public static boolean isNamespaceName(String value) {
+    return value.length() <= 63 && K8S_NAME.matches(value) && !value.contains(".");
+  }
+
+  private static String preconditions(String domain) {
+    if (domain.length() > 255) {
+      return "domain name \"" + domain + "\" too long (max 255)";
+    }
+    if (domain.isEmpty()) {
+      return "empty domain name not allowed";
+    }
+    return null;
+  }
+
+  private static String labels(String domain) {
+    String[] parts = domain.split("\\.", -1);
+    String top = parts[parts.length - 1];
+    if (!top.isEmpty() && top.chars().allMatch(Character::isDigit)) {
+      return "domain name \"" + domain + "\" invalid (top level domain \"" + top + "\" cannot be all-numeric)";
+    }
+    for (int i = 0; i < parts.length; i++) {
+      if (i == parts.length - 1 && parts[i].isEmpty()) {
+        return null; // a trailing dot, as in "istio.io."
+      }
+      if (!isDnsLabel(parts[i])) {
+        return "domain name \"" + domain + "\" invalid (label \"" + parts[i] + "\" invalid)";
+      }
+    }
+    return null;
+  }
+
+  /** A fully qualified domain name (short names are accepted too: "reviews" is one label). */
+  public static String checkFqdn(String fqdn) {
+    String pre = preconditions(fqdn);
+    return pre != null ? pre : labels(fqdn);
+  }
+
+  /** A domain whose first label may be a wildcard ({@code *}, {@code *.example.com}, {@code *x}). */
+  public static String checkWildcardDomain(String domain) {
+    String pre = preconditions(domain);
+    if (pre != null) {
+      return pre;
+    }
+    int dot = domain.indexOf('.');
+    String first = dot < 0 ? domain : domain.substring(0, dot);
+    if (first.length() > 63 || !WILDCARD_LABEL.matches(first)) {
+      return "domain name \"" + domain + "\" invalid (label \"" + first + "\" invalid)";
+    }
+    return dot < 0 ? null : labels(domain.substring(dot + 1));
+  }
+
+  /** A wildcard only as a whole first label: {@code *x} is allowed by the syntax but Istio warns. */
+  public static String checkPartialWildcard(String host) {
+    if (host.contains("*") && host.length() != 1 && !host.startsWith("*.")) {
+      return "partial wildcard \"" + host + "\" not allowed";
+    }
+    return null;
+  }
+
+  /** A Kubernetes label key: an optional DNS subdomain prefix and a name of at most 63 characters. */
+  public static String checkLabelKey(String key) {
+    String name = key;
+    int slash = key.indexOf('/');
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      name = key.substring(slash + 1);
+      if (prefix.isEmpty() || prefix.length() > 253 || !K8S_NAME.matches(prefix)) {
+        return "invalid label key \"" + key + "\"";
+      }
+    }
+    if (name.isEmpty() || name.length() > 63 || !K8S_LABEL_NAME.matches(name)) {
+      return "invalid label key \"" + key + "\"";
+    }
+    return null;
+  }
+
+  /** A Kubernetes label value: empty, or at most 63 alphanumerics with '-', '_', '.' inside. */
+  public static String checkLabelValue(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    if (value.length() > 63 || !K8S_LABEL_NAME.matches(value)) {
+      return "invalid label value \"" + value + "\"";
+    }
+    return null;
+  }
+
+  /** Reports every invalid key and value of a label map at {@code path[key]}. */
+  public static void checkLabels(Map<String, String> labels, String path, Findings findings) {
+    labels.forEach(
+        (k, v) -> {
+          String at = path + "[" + k + "]";
+          findings.errorIf(at, checkLabelKey(k));
+          findings.errorIf(at, checkLabelValue(v));
+        });
+  }
+
+  /** A port name: a DNS-1123 label. */
+  public static String checkPortName(String name) {
+    return isDnsLabel(name) ? null : "invalid port name \"" + name + "\"";
+  }
+
+  /** A port number in 1..65535. */
+  public static boolean isPort(long port) {
+    return port >= 1 && port <= 65535;
+  }
+}
