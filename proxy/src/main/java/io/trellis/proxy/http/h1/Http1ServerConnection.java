@@ -1,0 +1,547 @@
+package io.trellis.proxy.http.h1;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.trellis.proxy.http.ActiveStream;
+import io.trellis.proxy.http.ConnectionInfo;
+import io.trellis.proxy.http.DownstreamStream;
+import io.trellis.proxy.http.HttpConnectionManager;
+import io.trellis.proxy.network.Drainable;
+import io.trellis.proxy.upstream.HttpProtocol;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/1.1 downstream connection. Requests are validated beyond what the decoder checks (version,
+ * a single valid Host, header count, request-target form), then run one at a time: parts of pipelined
+ * requests wait in a backlog until the response before them is complete, so responses leave in
+ * request order. The socket is read only when the current request wants more (auto-read is off).
+ * Malformed input gets a 400 or 431 local reply and the connection closes; nothing is forwarded.
+ */
+public final class Http1ServerConnection extends ChannelDuplexHandler implements DownstreamStream, Drainable {
+  private final HttpConnectionManager hcm;
+  private final ConnectionInfo connection;
+  private ChannelHandlerContext ctx;
+  private RequestHeadScreen screen;
+  private ActiveStream current;
+  private boolean currentRequestComplete;
+  private boolean discardingBody;
+  private boolean closeAfterResponse;
+  private boolean keepAliveHttp10;
+  private boolean isHead;
+  private boolean draining;
+  private boolean closing;
+  private boolean delivering;
+  private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
+  private ScheduledFuture<?> idleTimer;
+
+  public Http1ServerConnection(HttpConnectionManager hcm, ConnectionInfo connection) {
+    this.hcm = hcm;
+    this.connection = connection;
+  }
+
+  /** The handlers of an HTTP/1.1 connection, in pipeline order. */
+  public static void install(Channel ch, HttpConnectionManager hcm, ConnectionInfo info, Http1ServerConnection handler) {
+    int limit = hcm.config().maxRequestHeadersKb() * 1024;
+    ch.pipeline().addLast("h1-screen", new RequestHeadScreen());
+    ch.pipeline().addLast("h1-codec", new HttpServerCodec(
+        new io.netty.handler.codec.http.HttpDecoderConfig()
+            .setMaxInitialLineLength(limit)
+            .setMaxHeaderSize(limit)
+            .setMaxChunkSize(64 * 1024)
+            .setStrictLineParsing(true)
+            .setAllowDuplicateContentLengths(false)
+            .setValidateHeaders(true)));
+    ch.pipeline().addLast("h1-connection", handler);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.screen = ctx.pipeline().get(RequestHeadScreen.class);
+    hcm.stats().cxHttp1Total.inc();
+    if (ctx.channel().isActive()) {
+      ctx.read();
+      armIdleTimer();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.read();
+    armIdleTimer();
+    ctx.fireChannelActive();
+  }
+
+  // ---- inbound ----
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpRequest r && !r.decoderResult().isFailure()) {
+      frameForScreen(r);
+    } else if (msg instanceof LastHttpContent && !((LastHttpContent) msg).decoderResult().isFailure() && screen != null) {
+      screen.onMessageEnd();
+    }
+    if (current != null || !backlog.isEmpty()) {
+      backlog.add(msg);
+      return;
+    }
+    dispatch(msg);
+  }
+
+  private void frameForScreen(HttpRequest r) {
+    if (screen == null) {
+      return;
+    }
+    if (HttpUtil.isTransferEncodingChunked(r)) {
+      screen.onHead(0, true);
+    } else {
+      String cl = r.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+      screen.onHead(cl == null ? 0 : parseLength(cl), false);
+    }
+  }
+
+  private static long parseLength(String cl) {
+    try {
+      return Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof MalformedRequest m) {
+      protocolError(m.status(), m.details());
+      return;
+    }
+    HttpObject obj = (HttpObject) msg;
+    if (obj.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      Throwable cause = obj.decoderResult().cause();
+      protocolError(cause instanceof TooLongFrameException ? 431 : 400, String.valueOf(cause.getMessage()));
+      return;
+    }
+    if (obj instanceof HttpRequest request) {
+      startRequest(request);
+      if (obj instanceof HttpContent c) {
+        deliverContent(c);
+      }
+      return;
+    }
+    deliverContent((HttpContent) obj);
+  }
+
+  private void deliverContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    if (current == null || discardingBody || currentRequestComplete) {
+      c.release();
+      if (last) {
+        discardingBody = false;
+        currentRequestComplete = true;
+        maybeNext();
+      }
+      return;
+    }
+    if (last) {
+      currentRequestComplete = true;
+    }
+    current.onRequestContent(c);
+  }
+
+  private void startRequest(HttpRequest request) {
+    cancelIdleTimer();
+    String error = validate(request);
+    if (error != null) {
+      ReferenceCountUtil.release(request);
+      int status = error.startsWith("431") ? 431 : 400;
+      protocolError(status, error);
+      return;
+    }
+    HttpHeaders h = request.headers();
+    boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    keepAliveHttp10 = http10 && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
+    closeAfterResponse = draining || (http10 ? !keepAliveHttp10 : h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+    isHead = request.method().equals(HttpMethod.HEAD);
+    if (h.containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
+      h.remove(HttpHeaderNames.EXPECT);
+      if (!http10) {
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      }
+    }
+    boolean upgrade = isUpgradeAllowed(request);
+    boolean endStream = !HttpUtil.isTransferEncodingChunked(request) && parseLength(h.get(HttpHeaderNames.CONTENT_LENGTH, "0")) == 0;
+    http10Client = http10;
+    // A bodiless request is complete at its headers; the decoder's empty LastHttpContent is then dropped.
+    currentRequestComplete = endStream;
+    discardingBody = false;
+    current = hcm.newStream(this, connection);
+    current.onRequestHeaders(request, endStream, upgrade);
+  }
+
+  private boolean http10Client;
+
+  private boolean isUpgradeAllowed(HttpRequest request) {
+    String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+    if (upgrade == null || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+      return false;
+    }
+    List<String> allowed = hcm.config().upgradeTypes();
+    return allowed.contains(upgrade.trim().toLowerCase(Locale.ROOT));
+  }
+
+  /** Checks RFC 9112 rules the decoder does not; returns why the request is refused, or null. */
+  private String validate(HttpRequest request) {
+    HttpVersion v = request.protocolVersion();
+    if (v.majorVersion() != 1 || v.minorVersion() > 1) {
+      return "400 unsupported HTTP version " + v;
+    }
+    HttpHeaders h = request.headers();
+    if (h.size() > hcm.config().maxRequestHeadersCount()) {
+      return "431 too many headers";
+    }
+    String uri = request.uri();
+    HttpMethod method = request.method();
+    if (method.equals(HttpMethod.CONNECT)) {
+      if (uri.isEmpty() || uri.charAt(0) == '/' || uri.indexOf('/') >= 0 || uri.indexOf(':') < 0) {
+        return "400 CONNECT needs an authority-form target";
+      }
+    } else if (uri.equals("*")) {
+      if (!method.equals(HttpMethod.OPTIONS)) {
+        return "400 asterisk-form target only with OPTIONS";
+      }
+    } else if (uri.startsWith("http://") || uri.startsWith("https://")) {
+      int start = uri.indexOf("://") + 3;
+      int slash = uri.indexOf('/', start);
+      int q = uri.indexOf('?', start);
+      int endAuthority = slash < 0 ? (q < 0 ? uri.length() : q) : (q >= 0 && q < slash ? q : slash);
+      String authority = uri.substring(start, endAuthority);
+      if (authority.isEmpty() || !validHost(authority)) {
+        return "400 invalid absolute-form authority";
+      }
+      String rest = uri.substring(endAuthority);
+      request.setUri(rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest);
+      h.set(HttpHeaderNames.HOST, authority);
+    } else if (uri.isEmpty() || uri.charAt(0) != '/') {
+      return "400 invalid request target";
+    }
+    List<String> hosts = h.getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
+      return "400 multiple Host headers";
+    }
+    if (hosts.isEmpty()) {
+      if (v.minorVersion() == 1) {
+        return "400 missing Host header";
+      }
+    } else if (!validHost(hosts.getFirst())) {
+      return "400 invalid Host header";
+    }
+    for (String name : h.names()) {
+      if (name.isEmpty() || name.charAt(0) == ':') {
+        return "400 invalid header name";
+      }
+    }
+    return null;
+  }
+
+  private static boolean validHost(String host) {
+    if (host.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+          || c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_' || c == '~' || c == '%'
+          || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+'
+          || c == ',' || c == ';' || c == '=';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void protocolError(int status, String details) {
+    hcm.stats().cxProtocolError.inc();
+    hcm.stats().rqTotal.inc();
+    hcm.stats().responseCode(status);
+    closing = true;
+    backlog.forEach(ReferenceCountUtil::release);
+    backlog.clear();
+    byte[] body = (status == 431 ? "Request Header Fields Too Large" : "Bad Request").getBytes(StandardCharsets.US_ASCII);
+    FullHttpResponse response = new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.SERVER, hcm.config().serverName())
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+        .set("x-envoy-protocol-error", details.length() > 200 ? details.substring(0, 200) : sanitize(details));
+    if (current != null) {
+      current.onDownstreamReset();
+    }
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static String sanitize(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return sb.toString();
+  }
+
+  // ---- DownstreamStream ----
+
+  @Override
+  public void writeResponse(HttpObject part, boolean flush) {
+    if (closing && !(part instanceof HttpContent)) {
+      ReferenceCountUtil.release(part);
+      return;
+    }
+    if (part instanceof HttpResponse r) {
+      HttpHeaders h = r.headers();
+      int code = r.status().code();
+      r.setProtocolVersion(HttpVersion.HTTP_1_1);
+      if (code == 101) {
+        // the upgrade's own Connection/Upgrade headers stay
+      } else {
+        h.remove(HttpHeaderNames.UPGRADE);
+        boolean bodiless = isHead || code == 204 || code == 304 || code / 100 == 1;
+        if (!bodiless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+          if (http10Client) {
+            // no chunked coding for HTTP/1.0: the body ends when the connection closes
+            closeAfterResponse = true;
+            keepAliveHttp10 = false;
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+          } else {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+          }
+        } else if (h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+          h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        }
+        if (code / 100 != 1) {
+          if (closeAfterResponse || draining) {
+            closeAfterResponse = true;
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          } else if (keepAliveHttp10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+          } else {
+            h.remove(HttpHeaderNames.CONNECTION);
+          }
+        }
+      }
+    }
+    if (flush) {
+      ctx.writeAndFlush(part, ctx.voidPromise());
+    } else {
+      ctx.write(part, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void readRequest() {
+    if (closing) {
+      return;
+    }
+    if (!backlog.isEmpty() && current != null) {
+      drainBacklog();
+      return;
+    }
+    ctx.read();
+  }
+
+  /** Delivers backlogged parts to the current request (and starts the next ones), without recursion. */
+  private void drainBacklog() {
+    if (delivering) {
+      return;
+    }
+    delivering = true;
+    try {
+      while (!backlog.isEmpty() && !closing) {
+        Object next = backlog.peek();
+        boolean isNewRequest = next instanceof HttpRequest || next instanceof MalformedRequest;
+        if (isNewRequest && current != null) {
+          break;
+        }
+        backlog.poll();
+        dispatch(next);
+      }
+    } finally {
+      delivering = false;
+    }
+    if (current == null && backlog.isEmpty() && !closing) {
+      ctx.read();
+    }
+  }
+
+  private void maybeNext() {
+    if (current == null && !closing) {
+      if (!backlog.isEmpty()) {
+        drainBacklog();
+      } else {
+        ctx.read();
+      }
+    }
+  }
+
+  @Override
+  public void reset() {
+    if (!closing) {
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  @Override
+  public Channel detachForTunnel() {
+    closing = false;
+    Channel ch = ctx.channel();
+    if (screen != null) {
+      screen.passThrough();
+    }
+    current = null;
+    ch.pipeline().remove("h1-codec");
+    if (ch.pipeline().get("h1-screen") != null) {
+      ch.pipeline().remove("h1-screen");
+    }
+    ch.pipeline().remove(this);
+    return ch;
+  }
+
+  @Override
+  public void streamEnded(boolean requestComplete) {
+    current = null;
+    if (!requestComplete && !currentRequestComplete || closeAfterResponse || draining) {
+      closing = true;
+      backlog.forEach(ReferenceCountUtil::release);
+      backlog.clear();
+      if (draining) {
+        hcm.stats().cxDrainClose.inc();
+      }
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    armIdleTimer();
+    if (!delivering) {
+      maybeNext();
+    }
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public HttpProtocol protocol() {
+    return HttpProtocol.HTTP_1_1;
+  }
+
+  @Override
+  public boolean draining() {
+    return draining;
+  }
+
+  // ---- connection events ----
+
+  @Override
+  public void drain() {
+    if (ctx == null) {
+      return;
+    }
+    eventLoop().execute(() -> {
+      draining = true;
+      if (current == null && !closing) {
+        closing = true;
+        hcm.stats().cxDrainClose.inc();
+        ctx.close();
+      }
+    });
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.onDownstreamWritabilityChanged(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    cancelIdleTimer();
+    backlog.forEach(ReferenceCountUtil::release);
+    backlog.clear();
+    if (current != null) {
+      ActiveStream s = current;
+      current = null;
+      s.onDownstreamReset();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // I/O errors (e.g. connection reset by peer) end the connection; streams see a downstream reset
+    ctx.close();
+  }
+
+  private void armIdleTimer() {
+    Duration idle = hcm.config().idleTimeout();
+    if (idle.isZero() || ctx == null) {
+      return;
+    }
+    cancelIdleTimer();
+    idleTimer = ctx.channel().eventLoop().schedule(() -> {
+      if (current == null && !closing) {
+        hcm.stats().cxIdleTimeout.inc();
+        closing = true;
+        ctx.close();
+      }
+    }, idle.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+  }
+}

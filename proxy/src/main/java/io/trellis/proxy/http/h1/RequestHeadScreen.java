@@ -1,0 +1,199 @@
+package io.trellis.proxy.http.h1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Rejects what RFC 9112 forbids but Netty's decoder tolerates: obs-fold (a header line starting with
+ * SP/HTAB), NUL or bare CR anywhere in the head, and a request line that is not exactly
+ * {@code method SP target SP version} with a target free of controls, spaces and non-ASCII.
+ *
+ * <p>It sits before the decoder and hands it one request head at a time, so it always knows whether
+ * bytes are head or body: the connection handler tells it each request's body framing as soon as the
+ * decoder produces the request (synchronously, inside the same call). A chunked body is handed over in
+ * pieces ending at each {@code CRLF CRLF}, the only place a chunked body can end, so the next head is
+ * never passed to the decoder before it has been screened. This is not a second parser: message
+ * syntax, lengths and chunk sizes stay with Netty's decoder.
+ */
+public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
+  private enum State { HEAD, LENGTH, CHUNKED, PASS, FAILED }
+
+  private State state = State.HEAD;
+  private long remaining;
+  private boolean messageEnded;
+  // head scanning
+  private int line;
+  private int lineLength;
+  private int spaces;
+  private byte prev;
+  private int crlfRun;
+  private int bodyCrlfRun;
+
+  /** The decoder produced a request head; its body follows with this framing. */
+  void onHead(long contentLength, boolean chunked) {
+    if (state != State.HEAD) {
+      return;
+    }
+    if (chunked) {
+      state = State.CHUNKED;
+      messageEnded = false;
+      bodyCrlfRun = 0;
+    } else if (contentLength > 0) {
+      state = State.LENGTH;
+      remaining = contentLength;
+    }
+  }
+
+  /** The decoder finished a chunked body. */
+  void onMessageEnd() {
+    if (state == State.CHUNKED) {
+      messageEnded = true;
+    }
+  }
+
+  /** From now on bytes are a tunnel's, not HTTP's. */
+  void passThrough() {
+    state = State.PASS;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      while (in.isReadable()) {
+        switch (state) {
+          case FAILED -> {
+            return;
+          }
+          case PASS -> {
+            ctx.fireChannelRead(in.retainedSlice());
+            in.skipBytes(in.readableBytes());
+          }
+          case LENGTH -> {
+            int n = (int) Math.min(remaining, in.readableBytes());
+            ctx.fireChannelRead(in.readRetainedSlice(n));
+            remaining -= n;
+            if (remaining == 0 && state == State.LENGTH) {
+              resetHead();
+            }
+          }
+          case CHUNKED -> {
+            int end = scanBody(in);
+            ctx.fireChannelRead(in.readRetainedSlice(end - in.readerIndex()));
+            if (messageEnded && state == State.CHUNKED) {
+              resetHead();
+            }
+          }
+          case HEAD -> {
+            int end = scanHead(in);
+            if (state == State.FAILED) {
+              ctx.fireChannelRead(failure);
+              return;
+            }
+            ctx.fireChannelRead(in.readRetainedSlice(end - in.readerIndex()));
+            if (crlfRun == 4 && state == State.HEAD) {
+              resetHead();
+            }
+          }
+        }
+      }
+    } finally {
+      in.release();
+    }
+  }
+
+  private void resetHead() {
+    state = State.HEAD;
+    line = 0;
+    lineLength = 0;
+    spaces = 0;
+    prev = 0;
+    crlfRun = 0;
+  }
+
+  /** Scans chunked-body bytes up to and including the next CRLF CRLF; returns the end index (exclusive). */
+  private int scanBody(ByteBuf in) {
+    int end = in.writerIndex();
+    for (int i = in.readerIndex(); i < end; i++) {
+      byte b = in.getByte(i);
+      if (b == '\r') {
+        bodyCrlfRun = bodyCrlfRun == 2 ? 3 : 1;
+      } else if (b == '\n' && (bodyCrlfRun == 1 || bodyCrlfRun == 3)) {
+        bodyCrlfRun++;
+        if (bodyCrlfRun == 4) {
+          bodyCrlfRun = 0;
+          return i + 1;
+        }
+      } else {
+        bodyCrlfRun = 0;
+      }
+    }
+    return end;
+  }
+
+  /** Scans head bytes up to the end of the head (inclusive) or of the buffer; marks FAILED on a violation. */
+  private int scanHead(ByteBuf in) {
+    int end = in.writerIndex();
+    for (int i = in.readerIndex(); i < end; i++) {
+      byte b = in.getByte(i);
+      if (b == 0) {
+        return fail(in, "NUL in request head");
+      }
+      if (prev == '\r' && b != '\n') {
+        return fail(in, "bare CR in request head");
+      }
+      if (b == '\r') {
+        crlfRun = (crlfRun == 2) ? 3 : 1;
+        prev = b;
+        continue;
+      }
+      if (b == '\n') {
+        crlfRun = (crlfRun == 1 || crlfRun == 3) ? crlfRun + 1 : 0;
+        if (line == 0 && lineLength == 0) {
+          // RFC 9112 2.2: an empty line before the request line is ignored
+          prev = b;
+          continue;
+        }
+        if (line == 0 && spaces != 2) {
+          return fail(in, "request line is not 'method SP target SP version'");
+        }
+        line++;
+        lineLength = 0;
+        prev = b;
+        if (crlfRun == 4) {
+          return i + 1;
+        }
+        continue;
+      }
+      crlfRun = 0;
+      if (line == 0) {
+        if (b == ' ') {
+          if (prev == ' ' || lineLength == 0) {
+            return fail(in, "empty token in request line");
+          }
+          spaces++;
+        } else if (b < 0x21 || b == 0x7f || b < 0) {
+          return fail(in, "invalid byte in request line");
+        }
+      } else if (lineLength == 0 && (b == ' ' || b == '\t')) {
+        return fail(in, "obsolete line folding (obs-fold) in header");
+      }
+      lineLength++;
+      prev = b;
+    }
+    return end;
+  }
+
+  private int fail(ByteBuf in, String why) {
+    state = State.FAILED;
+    in.skipBytes(in.readableBytes());
+    failure = new MalformedRequest(400, why);
+    return in.readerIndex();
+  }
+
+  private MalformedRequest failure;
+}

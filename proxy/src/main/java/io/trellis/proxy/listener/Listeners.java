@@ -1,0 +1,182 @@
+package io.trellis.proxy.listener;
+
+import io.trellis.proxy.config.listener.ListenerConfig;
+import io.trellis.proxy.config.route.RouteConfig;
+import io.trellis.proxy.http.filter.FilterContext;
+import io.trellis.proxy.http.filter.HttpFilterRegistry;
+import io.trellis.proxy.net.Transport;
+import io.trellis.proxy.router.RouterFilterProvider;
+import io.trellis.proxy.stats.StatsStore;
+import io.trellis.proxy.upstream.ClusterManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Every listener of one proxy, driven by the xDS layer with states of the world. Thread-safe; the
+ * apply methods block their caller while binding and must not be called from an event loop.
+ *
+ * <p>{@link #applyListeners} compiles all listeners first and throws {@link IllegalArgumentException}
+ * (listing every bad listener) before changing anything, so the caller can NACK and the last good
+ * configuration stays. Then it binds new listeners, swaps updated ones (connections on the old
+ * version drain: HTTP/1.1 gets {@code Connection: close} on its next response, HTTP/2 a GOAWAY, and
+ * anything still open after the drain time is closed), and stops and drains removed ones.
+ */
+public final class Listeners implements AutoCloseable {
+  /** How long a draining connection may take before it is closed (Envoy's drain time, shortened). */
+  public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(10);
+
+  private final Transport transport;
+  private final StatsStore stats;
+  private final HttpFilterRegistry filters;
+  private final FilterContext context;
+  private final Duration drainTime;
+  private final RdsRouteTables rds = new RdsRouteTables();
+  private final Map<String, ActiveListener> active = new LinkedHashMap<>();
+  private final Map<String, ListenerConfig> configs = new LinkedHashMap<>();
+
+  public Listeners(Transport transport, ClusterManager clusters, StatsStore stats, Clock clock) {
+    this(transport, clusters, stats, clock, threadLocalRandom(), defaultFilters(), DEFAULT_DRAIN_TIME);
+  }
+
+  public Listeners(
+      Transport transport, ClusterManager clusters, StatsStore stats, Clock clock, RandomGenerator random,
+      HttpFilterRegistry filters, Duration drainTime) {
+    this.transport = transport;
+    this.stats = stats;
+    this.filters = filters;
+    this.context = new FilterContext(clusters, stats, "", clock, random);
+    this.drainTime = drainTime;
+  }
+
+  /** A registry with the filters this package provides (the router); add more with {@code register}. */
+  public static HttpFilterRegistry defaultFilters() {
+    return new HttpFilterRegistry().register(new RouterFilterProvider());
+  }
+
+  /** A random source that is safe on every event loop at once. */
+  public static RandomGenerator threadLocalRandom() {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return ThreadLocalRandom.current().nextLong();
+      }
+
+      @Override
+      public long nextLong(long bound) {
+        return ThreadLocalRandom.current().nextLong(bound);
+      }
+    };
+  }
+
+  /** Applies the complete set of listeners. */
+  public synchronized void applyListeners(Collection<ListenerConfig> listeners) {
+    Map<String, CompiledListener> compiled = new LinkedHashMap<>();
+    List<String> errors = new ArrayList<>();
+    for (ListenerConfig c : listeners) {
+      if (compiled.containsKey(c.name())) {
+        errors.add("listener[" + c.name() + "]: name given twice (expected: unique)");
+        continue;
+      }
+      ListenerConfig old = configs.get(c.name());
+      if (old != null && old.equals(c)) {
+        compiled.put(c.name(), null);
+        continue;
+      }
+      try {
+        compiled.put(c.name(), CompiledListener.compile(c, rds, filters, context));
+      } catch (IllegalArgumentException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", errors));
+    }
+    for (String name : new ArrayList<>(active.keySet())) {
+      if (!compiled.containsKey(name)) {
+        ActiveListener gone = active.remove(name);
+        configs.remove(name);
+        gone.stopListening();
+        gone.drainAll(drainTime);
+      }
+    }
+    List<String> bindErrors = new ArrayList<>();
+    for (Map.Entry<String, CompiledListener> e : compiled.entrySet()) {
+      CompiledListener next = e.getValue();
+      if (next == null) {
+        continue;
+      }
+      ActiveListener existing = active.get(e.getKey());
+      ListenerConfig old = configs.get(e.getKey());
+      try {
+        if (existing != null && old.address().equals(next.config.address()) && old.port() == next.config.port()) {
+          existing.update(next, drainTime);
+        } else {
+          ActiveListener fresh = new ActiveListener(e.getKey(), transport, stats, next);
+          if (existing != null) {
+            existing.stopListening();
+          }
+          fresh.bind();
+          if (existing != null) {
+            existing.drainAll(drainTime);
+          }
+          active.put(e.getKey(), fresh);
+        }
+        configs.put(e.getKey(), next.config);
+      } catch (IllegalStateException ex) {
+        bindErrors.add(ex.getMessage());
+      }
+    }
+    if (!bindErrors.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", bindErrors));
+    }
+  }
+
+  /** Applies the complete set of RDS route configurations, by name. */
+  public void applyRouteConfigs(Map<String, RouteConfig> routeConfigs) {
+    rds.apply(new HashMap<>(routeConfigs));
+  }
+
+  /** The port a listener is bound to (the actual one when 0 was asked), or -1 when there is no such listener. */
+  public synchronized int boundPort(String listenerName) {
+    ActiveListener l = active.get(listenerName);
+    return l == null ? -1 : l.port();
+  }
+
+  /** The configurations currently applied, by name. */
+  public synchronized Map<String, ListenerConfig> configs() {
+    return Map.copyOf(configs);
+  }
+
+  /** Open connections of a listener (for tests and the admin's /listeners). */
+  public synchronized int connectionCount(String listenerName) {
+    ActiveListener l = active.get(listenerName);
+    return l == null ? 0 : l.connectionCount();
+  }
+
+  /** Stops accepting on every listener and drains every connection (admin {@code /drain_listeners}). */
+  public synchronized void drainAll() {
+    for (ActiveListener l : active.values()) {
+      l.stopListening();
+      l.drainAll(drainTime);
+    }
+    active.clear();
+    configs.clear();
+  }
+
+  @Override
+  public synchronized void close() {
+    for (ActiveListener l : active.values()) {
+      l.closeNow();
+    }
+    active.clear();
+    configs.clear();
+  }
+}
