@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * A raw ADS client on Envoy's generated stubs: sends exactly the requests a test writes and queues
  * every response, so a test can assert the server's protocol behaviour message by message.
  */
-final class AdsTestClient implements AutoCloseable {
+public final class AdsTestClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
   private final StreamObserver<DiscoveryRequest> sotw;
@@ -41,7 +41,7 @@ final class AdsTestClient implements AutoCloseable {
     }
   }
 
-  static AdsTestClient sotw(int port, Node node) {
+  public static AdsTestClient sotw(int port, Node node) {
     return new AdsTestClient(port, node, false);
   }
 
@@ -83,11 +83,11 @@ final class AdsTestClient implements AutoCloseable {
     sotw.onNext(b.build());
   }
 
-  void subscribe(XdsType type, String... names) {
+  public void subscribe(XdsType type, String... names) {
     request(type, List.of(names), "", "");
   }
 
-  void ack(DiscoveryResponse r, String... names) {
+  public void ack(DiscoveryResponse r, String... names) {
     request(XdsType.fromTypeUrl(r.getTypeUrl()).orElseThrow(), List.of(names), r.getVersionInfo(), r.getNonce());
   }
 
@@ -110,11 +110,11 @@ final class AdsTestClient implements AutoCloseable {
   }
 
   /** The next state-of-the-world response, within 5 s. */
-  DiscoveryResponse next() {
+  public DiscoveryResponse next() {
     return take(DiscoveryResponse.class);
   }
 
-  DiscoveryResponse next(XdsType expected) {
+  public DiscoveryResponse next(XdsType expected) {
     DiscoveryResponse r = next();
     assertThat(r.getTypeUrl()).as("type of the next response").isEqualTo(expected.typeUrl());
     return r;

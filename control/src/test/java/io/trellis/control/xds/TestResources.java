@@ -20,13 +20,13 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 
 /** Small Envoy resources for server tests; the variant number makes a different content hash. */
-final class TestResources {
+public final class TestResources {
   private TestResources() {}
 
   static final ConfigSource ADS =
       ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance()).build();
 
-  static Node node(String id) {
+  public static Node node(String id) {
     return Node.newBuilder()
         .setId(id)
         .setUserAgentName("envoy")
@@ -87,7 +87,7 @@ final class TestResources {
         .add(routes("r", "v" + variant));
   }
 
-  static Cluster unpackCluster(Any any) {
+  public static Cluster unpackCluster(Any any) {
     try {
       return any.unpack(Cluster.class);
     } catch (InvalidProtocolBufferException e) {

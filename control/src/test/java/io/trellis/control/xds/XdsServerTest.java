@@ -161,7 +161,8 @@ class XdsServerTest {
       server.update(node -> TestResources.base(2).build(), full()); // listener and route differ
       assertThat(c.next().getTypeUrl()).isEqualTo(XdsType.LISTENER.typeUrl());
       assertThat(c.next().getTypeUrl()).isEqualTo(XdsType.ROUTE.typeUrl());
-      assertThat(events).containsExactly("push app-1 LDS", "push app-1 RDS");
+      // The observer hears of a push just after it is written, so the events may trail the stream.
+      await().untilAsserted(() -> assertThat(events).containsExactly("push app-1 LDS", "push app-1 RDS"));
     }
   }
 
@@ -184,7 +185,8 @@ class XdsServerTest {
       c.ack(coalesced);
       c.subscribe(XdsType.ROUTE, "r");
       assertThat(c.next().getTypeUrl()).isEqualTo(XdsType.ROUTE.typeUrl());
-      assertThat(events.stream().filter(e -> e.equals("push app-1 CDS")).count()).isEqualTo(3); // initial, first, coalesced
+      await().untilAsserted(() -> // initial, first, coalesced
+          assertThat(events.stream().filter(e -> e.equals("push app-1 CDS")).count()).isEqualTo(3));
     }
   }
 
@@ -214,7 +216,8 @@ class XdsServerTest {
       c.ack(cds);
       c.subscribe(XdsType.ROUTE, "r");
       assertThat(c.next().getTypeUrl()).isEqualTo(XdsType.ROUTE.typeUrl());
-      assertThat(events).filteredOn(e -> e.startsWith("push")).containsExactly("push app-1 EDS", "push app-1 CDS", "push app-1 RDS");
+      await().untilAsserted(() ->
+          assertThat(events).filteredOn(e -> e.startsWith("push")).containsExactly("push app-1 EDS", "push app-1 CDS", "push app-1 RDS"));
     }
   }
 
@@ -229,7 +232,7 @@ class XdsServerTest {
         assertThat(t.state()).isEqualTo(SyncState.NACKED);
         assertThat(t.error()).isEqualTo("cluster bad: connect_timeout must be positive");
       });
-      assertThat(events).contains("nack CDS cluster bad: connect_timeout must be positive");
+      await().untilAsserted(() -> assertThat(events).contains("nack CDS cluster bad: connect_timeout must be positive"));
       // The same content is not re-sent (it would be rejected again); a fix is.
       server.update(node -> TestResources.base(1).add(cluster("bad", 0)).build(), full());
       server.update(node -> TestResources.base(1).add(cluster("bad", 5)).build(), full());
@@ -259,7 +262,7 @@ class XdsServerTest {
       assertThat(a.next(XdsType.CLUSTER).getResourcesList()).hasSize(1);
       b.subscribe(XdsType.LISTENER);
       assertThat(b.next().getTypeUrl()).as("b got no CDS push").isEqualTo(XdsType.LISTENER.typeUrl());
-      assertThat(events).filteredOn(e -> e.startsWith("push two")).containsExactly("push two LDS");
+      await().untilAsserted(() -> assertThat(events).filteredOn(e -> e.startsWith("push two")).containsExactly("push two LDS"));
     }
   }
 
