@@ -1,6 +1,8 @@
 package io.trellis.cli;
 
 import io.trellis.bench.BenchHome;
+import io.trellis.bench.controlplane.ControlPlaneBenchmark;
+import io.trellis.bench.controlplane.ControlPlaneOptions;
 import io.trellis.bench.proxy.ProxyBenchOptions;
 import io.trellis.bench.proxy.ProxyBenchmark;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
       "Benchmark Trellis against its peers on this machine and record the results.",
       "Installs nginx, HAProxy, wrk and h2load first when they are missing."
     },
-    subcommands = {BenchCommand.Proxy.class})
+    subcommands = {BenchCommand.Proxy.class, BenchCommand.ControlPlane.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -99,6 +101,53 @@ public final class BenchCommand implements Callable<Integer> {
       }
       home.ensurePackages();
       ProxyBenchmark.Outcome outcome = new ProxyBenchmark(options, System.err, Clock.systemUTC()).run();
+      spec.commandLine().getOut().print(outcome.table());
+      spec.commandLine().getOut().println("results: " + outcome.file());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code trellis bench control-plane}. */
+  @Command(
+      name = "control-plane",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The control plane at scale: N services of Istio config, `trellis control-plane` on them, and M simulated",
+        "sidecars over ADS; times the full initial push, one VirtualService change and one endpoint change."
+      })
+  static final class ControlPlane implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--quick", description = "A smaller mesh (100 services, 200 proxies unless given) so that the run stays under 90 s.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the JSON goes (default: bench/results in the checkout).")
+    Path out;
+
+    @Option(names = "--services", paramLabel = "N", description = "Services to generate (default: 1000, or 100 with --quick).")
+    Integer services;
+
+    @Option(names = "--proxies", paramLabel = "M", description = "Simulated sidecars (default: 2000, or 200 with --quick).")
+    Integer proxies;
+
+    @Option(names = "--trellis", paramLabel = "PATH", description = "The trellis launcher to run the control plane with (default: the checkout's).")
+    Path launcher;
+
+    @Override
+    public Integer call() throws Exception {
+      BenchHome home = home();
+      ControlPlaneOptions options;
+      try {
+        options =
+            ControlPlaneOptions.defaults(
+                quick, out == null ? home.results() : out, launcher == null ? home.launcher() : launcher, services, proxies);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      home.ensurePackages();
+      ControlPlaneBenchmark.Outcome outcome = new ControlPlaneBenchmark(options, System.err, Clock.systemUTC()).run();
       spec.commandLine().getOut().print(outcome.table());
       spec.commandLine().getOut().println("results: " + outcome.file());
       spec.commandLine().getOut().flush();

@@ -34,7 +34,7 @@ class BenchCommandTest {
   void benchWithoutAScenarioPrintsUsage() {
     Run r = run("bench");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("Usage: trellis bench", "proxy");
+    assertThat(r.out()).contains("Usage: trellis bench", "proxy", "control-plane");
   }
 
   @Test
@@ -42,6 +42,20 @@ class BenchCommandTest {
     Run r = run("bench", "proxy", "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("--quick", "--out", "--targets", "--duration");
+  }
+
+  @Test
+  void controlPlaneHelpListsItsOptions() {
+    Run r = run("bench", "control-plane", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("--services", "--proxies", "--quick", "--out");
+  }
+
+  @Test
+  void aNonPositiveProxyCountIsRejected() {
+    Run r = run("bench", "control-plane", "--proxies", "0", "--out", dir.toString());
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("proxies: 0 (expected: at least 1)");
   }
 
   @Test

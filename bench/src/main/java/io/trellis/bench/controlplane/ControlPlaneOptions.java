@@ -1,0 +1,56 @@
+package io.trellis.bench.controlplane;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a {@code bench control-plane} run is set up.
+ *
+ * @param services N: services (each a ServiceEntry, a DestinationRule and a VirtualService)
+ * @param proxies M: simulated sidecars
+ * @param namespaces how many namespaces services and proxies are spread over
+ * @param launcher the {@code trellis} launcher; null when unknown
+ * @param initialDeadline how long all proxies may take to get their initial configuration
+ * @param changeDeadline how long one change may take to reach every proxy
+ */
+public record ControlPlaneOptions(
+    boolean quick,
+    Path outDir,
+    int services,
+    int proxies,
+    int namespaces,
+    Path launcher,
+    Duration initialDeadline,
+    Duration changeDeadline) {
+
+  public static final int DEFAULT_SERVICES = 1000;
+  public static final int DEFAULT_PROXIES = 2000;
+  /** With --quick and no explicit sizes: small enough that the whole run stays under 90 s. */
+  public static final int QUICK_SERVICES = 100;
+  public static final int QUICK_PROXIES = 200;
+
+  public ControlPlaneOptions {
+    if (services < 1) {
+      throw new IllegalArgumentException("services: " + services + " (expected: at least 1)");
+    }
+    if (proxies < 1) {
+      throw new IllegalArgumentException("proxies: " + proxies + " (expected: at least 1)");
+    }
+    if (namespaces < 1) {
+      throw new IllegalArgumentException("namespaces: " + namespaces + " (expected: at least 1)");
+    }
+  }
+
+  /** Defaults for a run; {@code services}/{@code proxies} null means the default for the mode. */
+  public static ControlPlaneOptions defaults(boolean quick, Path outDir, Path launcher, Integer services, Integer proxies) {
+    return new ControlPlaneOptions(
+        quick,
+        outDir,
+        services != null ? services : quick ? QUICK_SERVICES : DEFAULT_SERVICES,
+        proxies != null ? proxies : quick ? QUICK_PROXIES : DEFAULT_PROXIES,
+        10,
+        launcher,
+        quick ? Duration.ofSeconds(40) : Duration.ofMinutes(5),
+        quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30));
+  }
+}
