@@ -12,9 +12,9 @@ public record ResourceKey(String kind, String namespace, String name) implements
     return c != 0 ? c : name.compareTo(o.name);
   }
 
-  /** {@code Kind namespace/name}, the way messages name a resource. */
+  /** {@code Kind namespace/name} (or {@code Kind name} when cluster-scoped), the way messages name a resource. */
   @Override
   public String toString() {
-    return kind + " " + namespace + "/" + name;
+    return namespace.isEmpty() ? kind + " " + name : kind + " " + namespace + "/" + name;
   }
 }

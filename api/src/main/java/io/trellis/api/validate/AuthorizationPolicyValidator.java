@@ -162,11 +162,11 @@ final class AuthorizationPolicyValidator {
       } else if (c.values().isEmpty() && c.notValues().isEmpty()) {
         f.error(cat, "at least one of `values` or `notValues` must be set for key " + c.key());
       } else {
-        String error = Attributes.check(c.key(), c.values());
+        String error = c.values().isEmpty() ? null : Attributes.check(c.key(), c.values());
         if (error != null) {
           f.error(field(cat, "values"), "invalid `value` for `key` " + c.key() + ": " + error);
         }
-        error = Attributes.check(c.key(), c.notValues());
+        error = c.notValues().isEmpty() ? null : Attributes.check(c.key(), c.notValues());
         if (error != null) {
           f.error(field(cat, "notValues"), "invalid `notValue` for `key` " + c.key() + ": " + error);
         }

@@ -56,15 +56,21 @@ public final class ConfigValidator {
 
   /**
    * Validates everything a load produced. The report holds the load's problems and the
-   * validators', sorted by file and line, and the resources that have no error.
+   * validators', sorted by file and line, and the resources that have no error. Resources that
+   * failed to bind are reported with their binding problems only.
    */
   public ValidationReport validate(LoadResult loaded) {
     List<Problem> problems = new ArrayList<>(loaded.problems());
     List<Resource<?>> accepted = new ArrayList<>();
     for (Resource<?> resource : loaded.resources()) {
+      // As Istio's webhook, a resource that did not bind (unknown field, wrong type) is not
+      // checked further: its absent-by-default values would only produce follow-on errors.
+      if (!loaded.isClean(resource)) {
+        continue;
+      }
       List<Problem> own = validate(resource);
       problems.addAll(own);
-      if (loaded.isClean(resource) && own.stream().noneMatch(Problem::isError)) {
+      if (own.stream().noneMatch(Problem::isError)) {
         accepted.add(resource);
       }
     }

@@ -44,7 +44,12 @@ public final class Names {
   }
 
   private static String labels(String domain) {
-    String[] parts = domain.split("\\.", -1);
+    return labels(domain, domain);
+  }
+
+  /** Checks the labels of {@code part}, naming {@code domain} (the whole host) in messages. */
+  private static String labels(String domain, String part) {
+    String[] parts = part.split("\\.", -1);
     String top = parts[parts.length - 1];
     if (!top.isEmpty() && top.chars().allMatch(Character::isDigit)) {
       return "domain name \"" + domain + "\" invalid (top level domain \"" + top + "\" cannot be all-numeric)";
@@ -77,7 +82,7 @@ public final class Names {
     if (first.length() > 63 || !WILDCARD_LABEL.matches(first)) {
       return "domain name \"" + domain + "\" invalid (label \"" + first + "\" invalid)";
     }
-    return dot < 0 ? null : labels(domain.substring(dot + 1));
+    return dot < 0 ? null : labels(domain, domain.substring(dot + 1));
   }
 
   /** A wildcard only as a whole first label: {@code *x} is allowed by the syntax but Istio warns. */

@@ -220,12 +220,12 @@ final class VirtualServiceValidator {
       headers(d.headers(), field(dat, "headers"), f);
       destination(d.destination(), field(dat, "destination"), f);
       if (d.weight() < 0) {
-        f.error(field(dat, "weight"), "weight " + d.weight() + " < 0", "0..100");
+        f.error(field(dat, "weight"), "weight " + d.weight() + " < 0", ">= 0");
       }
       total += d.weight();
     }
     if (http.route().size() > 1 && total == 0) {
-      f.error(field(at, "route"), "total destination weight = 0", "weights that sum to 100");
+      f.error(field(at, "route"), "total destination weight = 0", "at least one positive weight");
     }
     Durations.check(http.timeout(), field(at, "timeout"), f);
     if (http.websocketUpgrade()) {
@@ -597,12 +597,12 @@ final class VirtualServiceValidator {
       }
       destination(d.destination(), field(dat, "destination"), f);
       if (d.weight() < 0) {
-        f.error(field(dat, "weight"), "weight " + d.weight() + " < 0", "0..100");
+        f.error(field(dat, "weight"), "weight " + d.weight() + " < 0", ">= 0");
       }
       total += d.weight();
     }
     if (route.size() > 1 && total == 0) {
-      f.error(at, "total destination weight = 0", "weights that sum to 100");
+      f.error(at, "total destination weight = 0", "at least one positive weight");
     }
   }
 
