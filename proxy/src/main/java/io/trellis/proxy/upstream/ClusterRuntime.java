@@ -1,0 +1,335 @@
+package io.trellis.proxy.upstream;
+
+import com.google.common.net.InetAddresses;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.trellis.proxy.config.cluster.ClusterConfig;
+import io.trellis.proxy.config.cluster.DiscoveryType;
+import io.trellis.proxy.config.cluster.EndpointsConfig;
+import io.trellis.proxy.config.cluster.HealthStatus;
+import io.trellis.proxy.config.cluster.LbEndpoint;
+import io.trellis.proxy.config.cluster.LocalityLbEndpoints;
+import io.trellis.proxy.config.cluster.UpstreamProtocolSelection;
+import io.trellis.proxy.lb.BalancerSettings;
+import io.trellis.proxy.lb.LoadBalancer;
+import io.trellis.proxy.lb.LocalityHosts;
+import io.trellis.proxy.lb.PriorityLoadBalancer;
+import io.trellis.proxy.net.Transport;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * One cluster at one configuration: its hosts, the balancer over them, and the pools to them.
+ *
+ * <p>The data path reads two volatile fields (hosts, balancer) and otherwise only touches per-host,
+ * per-loop pools; membership changes (EDS, DNS, later health checks and outlier detection) rebuild
+ * the balancer under this object's lock and publish it in one write. A reconfigured cluster is a new
+ * runtime; the old one drains.
+ */
+final class ClusterRuntime implements UpstreamCluster {
+  private final ClusterConfig config;
+  private final ClusterStats stats;
+  private final PoolContext poolContext;
+  private final RandomGenerator random;
+  private final Clock clock;
+  private final EventLoop controlLoop;
+  private final Runnable onWarm;
+  private final UpstreamProtocolSelection selection;
+  private volatile List<UpstreamHost> hosts = List.of();
+  private volatile LoadBalancer balancer = LoadBalancer.EMPTY;
+  private volatile boolean warm;
+  private volatile boolean closed;
+  private int overprovisioningFactor = EndpointsConfig.DEFAULT_OVERPROVISIONING_FACTOR;
+  private final Map<InetSocketAddress, UpstreamHost> originalDestinations = new ConcurrentHashMap<>();
+  private ScheduledFuture<?> cleanup;
+  private DnsDiscovery dns;
+
+  ClusterRuntime(ClusterConfig config, Transport transport, ClusterStats stats, RandomGenerator random, Clock clock,
+      EventLoop controlLoop, Runnable onWarm) {
+    this.config = config;
+    this.stats = stats;
+    this.random = random;
+    this.clock = clock;
+    this.controlLoop = controlLoop;
+    this.onWarm = onWarm;
+    this.selection = config.protocolOptions().selection();
+    PoolSettings settings = PoolSettings.of(config);
+    UpstreamTls tls = null;
+    if (config.tls() != null) {
+      boolean h2 = selection != UpstreamProtocolSelection.HTTP1;
+      boolean h1 = selection != UpstreamProtocolSelection.HTTP2;
+      tls = UpstreamTls.create(config.tls(), UpstreamTls.alpnFor(config.tls(), h2, h1));
+    }
+    this.poolContext = new PoolContext(config.name(), settings,
+        new UpstreamConnector(transport, settings, config.tcpKeepalive(), tls, stats), stats);
+  }
+
+  /** Starts discovery: static hosts now, DNS on the control loop, ORIGINAL_DST's cleanup timer. */
+  void start(io.trellis.proxy.dns.DnsResolver resolver) {
+    switch (config.type()) {
+      case STATIC -> {
+        applyAssignment(config.loadAssignment());
+      }
+      case EDS -> {} // the manager hands endpoints over as they arrive
+      case STRICT_DNS, LOGICAL_DNS -> {
+        dns = new DnsDiscovery(this, config, resolver, controlLoop);
+        dns.start();
+      }
+      case ORIGINAL_DST -> {
+        stats.membershipTotal.set(0);
+        stats.membershipHealthy.set(0);
+        long every = config.cleanupInterval().toMillis();
+        cleanup = controlLoop.scheduleAtFixedRate(this::forgetIdleDestinations, every, every, TimeUnit.MILLISECONDS);
+        markWarm();
+      }
+    }
+  }
+
+  ClusterConfig config() {
+    return config;
+  }
+
+  @Override
+  public String name() {
+    return config.name();
+  }
+
+  @Override
+  public Host chooseHost(LoadBalancerContext context) {
+    if (config.type() == DiscoveryType.ORIGINAL_DST) {
+      InetSocketAddress dst = context.originalDestination();
+      if (dst == null || closed) {
+        return null;
+      }
+      UpstreamHost h = originalDestinations.get(dst);
+      if (h == null) {
+        h = originalDestinations.computeIfAbsent(dst, d -> {
+          UpstreamHost created = new UpstreamHost(d, "", Host.Locality.NONE, Map.of(), 0, 0, 1, HealthStatus.HEALTHY);
+          stats.membershipTotal.inc();
+          stats.membershipHealthy.inc();
+          return created;
+        });
+      }
+      h.chosenAt(clock.millis());
+      return h;
+    }
+    return balancer.choose(context);
+  }
+
+  @Override
+  public HttpConnectionPool httpPool(Host host, EventLoop eventLoop, HttpProtocol downstreamProtocol) {
+    UpstreamHost h = own(host);
+    return h.pools(eventLoop, loop -> new LoopPools(loop, h, poolContext, selection)).pool(downstreamProtocol);
+  }
+
+  @Override
+  public Future<Channel> connectTcp(Host host, EventLoop eventLoop) {
+    UpstreamHost h = own(host);
+    h.markUsed();
+    return poolContext.connector().connect(h, eventLoop);
+  }
+
+  private UpstreamHost own(Host host) {
+    if (host instanceof UpstreamHost h) {
+      return h;
+    }
+    throw new IllegalArgumentException("host: " + host + " (expected: a host chosen by cluster " + name() + ")");
+  }
+
+  /** Applies a load assignment (STATIC, EDS); every address must be an IP literal. */
+  void applyAssignment(EndpointsConfig assignment) {
+    List<HostSpec> specs = new ArrayList<>();
+    for (LocalityLbEndpoints l : assignment.localities()) {
+      for (LbEndpoint e : l.endpoints()) {
+        InetSocketAddress address = new InetSocketAddress(InetAddresses.forString(e.address()), e.port());
+        specs.add(spec(l, e, address));
+      }
+    }
+    updateMembership(specs, assignment.overprovisioningFactor());
+    markWarm();
+  }
+
+  static HostSpec spec(LocalityLbEndpoints l, LbEndpoint e, InetSocketAddress address) {
+    return new HostSpec(address, e.hostname(), l.locality(), e.lbMetadata(), l.priority(), l.loadBalancingWeight(),
+        e.loadBalancingWeight(), e.healthStatus());
+  }
+
+  /** Checks that a load assignment can be applied to a cluster that needs IP addresses. */
+  static List<String> addressErrors(String where, EndpointsConfig assignment) {
+    List<String> errors = new ArrayList<>();
+    for (int i = 0; i < assignment.localities().size(); i++) {
+      List<LbEndpoint> eps = assignment.localities().get(i).endpoints();
+      for (int j = 0; j < eps.size(); j++) {
+        if (!InetAddresses.isInetAddress(eps.get(j).address())) {
+          errors.add(where + ".endpoints[" + i + "].lb_endpoints[" + j + "].endpoint.address.socket_address.address: '"
+              + eps.get(j).address() + "' (expected: an IP address)");
+        }
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * Replaces the membership. Hosts whose identity is unchanged are kept (with their pools and
+   * counters) and updated in place; removed hosts drain.
+   */
+  synchronized void updateMembership(List<HostSpec> specs, int overprovisioning) {
+    if (closed) {
+      return;
+    }
+    Map<String, UpstreamHost> previous = new HashMap<>();
+    for (UpstreamHost h : hosts) {
+      previous.put(key(h), h);
+    }
+    Map<String, UpstreamHost> next = new LinkedHashMap<>();
+    boolean changed = overprovisioning != overprovisioningFactor;
+    for (HostSpec s : specs) {
+      String key = s.key();
+      if (next.containsKey(key)) {
+        continue; // the same address twice: Envoy keeps one host
+      }
+      UpstreamHost h = previous.remove(key);
+      if (h != null && s.sameIdentity(h)) {
+        changed |= h.update(s.weight(), s.healthStatus());
+      } else {
+        if (h != null) {
+          h.drain();
+        }
+        h = s.newHost();
+        changed = true;
+      }
+      next.put(key, h);
+    }
+    for (UpstreamHost gone : previous.values()) {
+      gone.drain();
+      changed = true;
+    }
+    overprovisioningFactor = overprovisioning;
+    if (!changed && !hosts.isEmpty()) {
+      return;
+    }
+    hosts = List.copyOf(next.values());
+    stats.membershipChange.inc();
+    rebuildBalancer();
+  }
+
+  private static String key(UpstreamHost h) {
+    InetSocketAddress a = h.address();
+    return (a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString()) + ":" + a.getPort();
+  }
+
+  /** Rebuilds the balancer from the current hosts and their health; call after any health change. */
+  synchronized void rebuildBalancer() {
+    Map<String, List<Host>> groups = new LinkedHashMap<>();
+    Map<String, UpstreamHost> firstOfGroup = new HashMap<>();
+    int healthy = 0;
+    List<UpstreamHost> ordered = new ArrayList<>(hosts);
+    ordered.sort(java.util.Comparator.comparingInt(UpstreamHost::priority));
+    for (UpstreamHost h : ordered) {
+      String g = h.priority() + "/" + h.locality().region() + "/" + h.locality().zone() + "/" + h.locality().subZone();
+      groups.computeIfAbsent(g, x -> new ArrayList<>()).add(h);
+      firstOfGroup.putIfAbsent(g, h);
+      if (h.healthy()) {
+        healthy++;
+      }
+    }
+    List<LocalityHosts> localities = new ArrayList<>();
+    groups.forEach((g, list) -> {
+      UpstreamHost first = firstOfGroup.get(g);
+      localities.add(new LocalityHosts(first.priority(), first.locality(), first.localityWeight(), list));
+    });
+    BalancerSettings settings = new BalancerSettings(config.lbPolicy(), overprovisioningFactor,
+        config.healthyPanicThresholdPercent(), config.localityWeightedLb());
+    balancer = PriorityLoadBalancer.build(settings, localities, random, stats.lbHealthyPanic::inc);
+    stats.membershipTotal.set(hosts.size());
+    stats.membershipHealthy.set(healthy);
+  }
+
+  /** LOGICAL_DNS: the single host follows the name's first address. */
+  synchronized void setLogicalAddress(HostSpec spec) {
+    if (closed) {
+      return;
+    }
+    if (hosts.isEmpty()) {
+      updateMembership(List.of(spec), overprovisioningFactor);
+    } else {
+      hosts.getFirst().setAddress(spec.address());
+    }
+  }
+
+  void markWarm() {
+    if (!warm) {
+      warm = true;
+      onWarm.run();
+    }
+  }
+
+  boolean isWarm() {
+    return warm;
+  }
+
+  List<UpstreamHost> hosts() {
+    return hosts;
+  }
+
+  LoadBalancer balancer() {
+    return balancer;
+  }
+
+  ClusterView view() {
+    List<HostView> views = new ArrayList<>();
+    List<UpstreamHost> list = config.type() == DiscoveryType.ORIGINAL_DST
+        ? new ArrayList<>(originalDestinations.values()) : hosts;
+    for (UpstreamHost h : list) {
+      views.add(h.view());
+    }
+    return new ClusterView(config, warm, views);
+  }
+
+  private void forgetIdleDestinations() {
+    long idleMillis = config.cleanupInterval().toMillis();
+    long now = clock.millis();
+    originalDestinations.values().removeIf(h -> {
+      boolean idle = h.activeRequests() == 0 && now - h.lastChosenMillis() >= idleMillis;
+      if (idle) {
+        h.drain();
+        stats.membershipTotal.dec();
+        stats.membershipHealthy.dec();
+      }
+      return idle;
+    });
+  }
+
+  /** The cluster was removed or replaced: stop discovery; pools close idle connections now, busy ones when done. */
+  synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (dns != null) {
+      dns.stop();
+    }
+    if (cleanup != null) {
+      cleanup.cancel(false);
+    }
+    for (UpstreamHost h : hosts) {
+      h.drain();
+    }
+    originalDestinations.values().forEach(UpstreamHost::drain);
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+}

@@ -1,0 +1,194 @@
+package io.trellis.proxy.upstream;
+
+import io.netty.channel.EventLoop;
+import io.trellis.proxy.config.cluster.HealthStatus;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * A host of one cluster, with what the data path needs beside its identity: health flags, weight, the
+ * active-request count least-request balancing reads, per-host counters for the admin page, and its
+ * connection pools per event loop. A host keeps its identity (and pools and counters) across
+ * membership updates that keep its address; weight and health are updated in place.
+ */
+public final class UpstreamHost implements Host {
+  private volatile InetSocketAddress address;
+  private final String hostname;
+  private final Locality locality;
+  private final Map<String, String> lbMetadata;
+  private final int priority;
+  private final int localityWeight;
+  private volatile int weight;
+  private volatile HealthStatus edsHealthStatus;
+  private final AtomicInteger healthFlags = new AtomicInteger();
+  private final AtomicInteger activeRequests = new AtomicInteger();
+  private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
+  private volatile boolean draining;
+  private volatile long lastUsedNanos;
+  private volatile long lastChosenMillis;
+
+  final LongAdder rqTotal = new LongAdder();
+  final LongAdder rqSuccess = new LongAdder();
+  final LongAdder rqError = new LongAdder();
+  final AtomicInteger cxActive = new AtomicInteger();
+
+  UpstreamHost(InetSocketAddress address, String hostname, Locality locality, Map<String, String> lbMetadata,
+      int priority, int localityWeight, int weight, HealthStatus edsHealthStatus) {
+    this.address = address;
+    this.hostname = hostname;
+    this.locality = locality;
+    this.lbMetadata = Map.copyOf(lbMetadata);
+    this.priority = priority;
+    this.localityWeight = localityWeight;
+    this.weight = weight;
+    setEdsHealthStatus(edsHealthStatus);
+  }
+
+  @Override
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** LOGICAL_DNS: new connections go to the hostname's latest address; open ones stay where they are. */
+  void setAddress(InetSocketAddress value) {
+    address = value;
+  }
+
+  @Override
+  public String hostname() {
+    return hostname;
+  }
+
+  @Override
+  public Locality locality() {
+    return locality;
+  }
+
+  @Override
+  public Map<String, String> lbMetadata() {
+    return lbMetadata;
+  }
+
+  @Override
+  public boolean healthy() {
+    return healthFlags.get() == 0;
+  }
+
+  @Override
+  public int weight() {
+    return weight;
+  }
+
+  @Override
+  public int activeRequests() {
+    return activeRequests.get();
+  }
+
+  public int priority() {
+    return priority;
+  }
+
+  public int localityWeight() {
+    return localityWeight;
+  }
+
+  public HealthStatus edsHealthStatus() {
+    return edsHealthStatus;
+  }
+
+  /** Whether {@code flag} is set. */
+  public boolean hasHealthFlag(HealthFlag flag) {
+    return (healthFlags.get() & flag.bit()) != 0;
+  }
+
+  /**
+   * Sets or clears one health flag; returns whether the host's health changed as a result, in which
+   * case the owner must rebuild its load balancer.
+   */
+  public boolean setHealthFlag(HealthFlag flag, boolean set) {
+    int before;
+    int after;
+    do {
+      before = healthFlags.get();
+      after = set ? before | flag.bit() : before & ~flag.bit();
+    } while (!healthFlags.compareAndSet(before, after));
+    return (before == 0) != (after == 0);
+  }
+
+  /** Applies an EDS update of this host's weight and health; returns whether balancing must be rebuilt. */
+  boolean update(int newWeight, HealthStatus status) {
+    boolean changed = newWeight != weight || status != edsHealthStatus;
+    weight = newWeight;
+    setEdsHealthStatus(status);
+    return changed;
+  }
+
+  private void setEdsHealthStatus(HealthStatus status) {
+    edsHealthStatus = status;
+    setHealthFlag(HealthFlag.FAILED_EDS_HEALTH, status != HealthStatus.DEGRADED && !status.servesTraffic());
+    setHealthFlag(HealthFlag.DEGRADED_EDS_HEALTH, status == HealthStatus.DEGRADED);
+  }
+
+  /** The pools of this host on {@code loop}, created on first use. */
+  LoopPools pools(EventLoop loop, java.util.function.Function<EventLoop, LoopPools> factory) {
+    LoopPools p = pools.get(loop);
+    return p != null ? p : pools.computeIfAbsent(loop, factory);
+  }
+
+  void forEachPools(Consumer<LoopPools> action) {
+    pools.values().forEach(action);
+  }
+
+  /** The host left its cluster: its pools close idle connections now and busy ones when they finish. */
+  void drain() {
+    draining = true;
+    pools.values().forEach(p -> p.loop().execute(p::drain));
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  void streamStarted() {
+    activeRequests.incrementAndGet();
+    rqTotal.increment();
+    lastUsedNanos = System.nanoTime();
+  }
+
+  void streamEnded(boolean success) {
+    activeRequests.decrementAndGet();
+    (success ? rqSuccess : rqError).increment();
+  }
+
+  void markUsed() {
+    lastUsedNanos = System.nanoTime();
+  }
+
+  long lastUsedNanos() {
+    return lastUsedNanos;
+  }
+
+  /** ORIGINAL_DST: when the balancer last handed this host out, by the cluster manager's clock. */
+  void chosenAt(long millis) {
+    lastChosenMillis = millis;
+  }
+
+  long lastChosenMillis() {
+    return lastChosenMillis;
+  }
+
+  /** A read-only view for the admin page. */
+  public HostView view() {
+    return new HostView(address, hostname, locality, priority, weight, edsHealthStatus, healthy(),
+        rqTotal.sum(), rqSuccess.sum(), rqError.sum(), cxActive.get(), activeRequests.get());
+  }
+
+  @Override
+  public String toString() {
+    return address.getHostString() + ":" + address.getPort();
+  }
+}
