@@ -112,11 +112,30 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
     } else if (msg instanceof LastHttpContent && !((LastHttpContent) msg).decoderResult().isFailure() && screen != null) {
       screen.onMessageEnd();
     }
-    if (current != null || !backlog.isEmpty()) {
-      backlog.add(msg);
-      return;
+    // Everything decoded from one read is dispatched at read-complete, so a request whose own bytes
+    // turn out malformed later in the same read is refused before anything reaches an upstream.
+    backlog.add(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    drainBacklog();
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Whether the request starting the backlog is followed, before the next request, by a decode failure. */
+  private boolean failureAhead() {
+    boolean first = true;
+    for (Object o : backlog) {
+      if (!first && (o instanceof HttpRequest r && !r.decoderResult().isFailure())) {
+        return false;
+      }
+      first = false;
+      if (o instanceof MalformedRequest || o instanceof HttpObject h && h.decoderResult().isFailure()) {
+        return true;
+      }
     }
-    dispatch(msg);
+    return false;
   }
 
   private void frameForScreen(HttpRequest r) {
@@ -304,21 +323,11 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
         .set(HttpHeaderNames.SERVER, hcm.config().serverName())
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-        .set("x-envoy-protocol-error", details.length() > 200 ? details.substring(0, 200) : sanitize(details));
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (current != null) {
       current.onDownstreamReset();
     }
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private static String sanitize(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return sb.toString();
   }
 
   // ---- DownstreamStream ----
@@ -374,9 +383,15 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
     return ctx.channel().isWritable();
   }
 
+  private boolean readWanted;
+
   @Override
   public void readRequest() {
     if (closing) {
+      return;
+    }
+    if (delivering) {
+      readWanted = true;
       return;
     }
     if (!backlog.isEmpty() && current != null) {
@@ -399,13 +414,27 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
         if (isNewRequest && current != null) {
           break;
         }
+        if (next instanceof HttpRequest r && !r.decoderResult().isFailure() && failureAhead()) {
+          Object failed = null;
+          for (Object o : backlog) {
+            if (o instanceof MalformedRequest || o instanceof HttpObject h && h.decoderResult().isFailure()) {
+              failed = o;
+              break;
+            }
+          }
+          int status = failed instanceof MalformedRequest m ? m.status()
+              : ((HttpObject) failed).decoderResult().cause() instanceof TooLongFrameException ? 431 : 400;
+          protocolError(status, "malformed request");
+          break;
+        }
         backlog.poll();
         dispatch(next);
       }
     } finally {
       delivering = false;
     }
-    if (current == null && backlog.isEmpty() && !closing) {
+    if (!closing && backlog.isEmpty() && (current == null || readWanted)) {
+      readWanted = false;
       ctx.read();
     }
   }

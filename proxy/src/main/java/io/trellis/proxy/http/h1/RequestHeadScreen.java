@@ -29,6 +29,8 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
   private byte prev;
   private int crlfRun;
   private int bodyCrlfRun;
+  private final byte[] version = new byte[8];
+  private int versionLength;
 
   /** The decoder produced a request head; its body follows with this framing. */
   void onHead(long contentLength, boolean chunked) {
@@ -106,7 +108,21 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private boolean validVersion() {
+    if (versionLength != 8) {
+      return false;
+    }
+    byte[] expected = {'H', 'T', 'T', 'P', '/', '1', '.'};
+    for (int i = 0; i < expected.length; i++) {
+      if (version[i] != expected[i]) {
+        return false;
+      }
+    }
+    return version[7] == '0' || version[7] == '1';
+  }
+
   private void resetHead() {
+    versionLength = 0;
     state = State.HEAD;
     line = 0;
     lineLength = 0;
@@ -161,6 +177,9 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
         if (line == 0 && spaces != 2) {
           return fail(in, "request line is not 'method SP target SP version'");
         }
+        if (line == 0 && !validVersion()) {
+          return fail(in, "HTTP version is not HTTP/1.0 or HTTP/1.1");
+        }
         line++;
         lineLength = 0;
         prev = b;
@@ -178,6 +197,11 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
           spaces++;
         } else if (b < 0x21 || b == 0x7f || b < 0) {
           return fail(in, "invalid byte in request line");
+        } else if (spaces == 2) {
+          if (versionLength == version.length) {
+            return fail(in, "HTTP version is not HTTP/1.0 or HTTP/1.1");
+          }
+          version[versionLength++] = b;
         }
       } else if (lineLength == 0 && (b == ' ' || b == '\t')) {
         return fail(in, "obsolete line folding (obs-fold) in header");

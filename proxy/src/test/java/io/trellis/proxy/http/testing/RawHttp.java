@@ -36,7 +36,7 @@ public final class RawHttp {
         out.write(buf, 0, n);
       }
     } catch (SocketTimeoutException e) {
-      // return what arrived; the caller asserts on it
+      out.write("<timeout: connection still open>".getBytes(StandardCharsets.US_ASCII));
     } catch (IOException e) {
       // connection reset after the response: keep what was read
     }
