@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Run the control plane: watch a directory of Istio and Kubernetes YAML, translate it to Envoy xDS,"
           + " and serve it over ADS to sidecars, gateways and proxyless gRPC clients.",
-      "Every listener binds to 127.0.0.1. `trellis apply`, `delete`, `proxy-status` and `proxy-config`"
+      "Every listener binds to 127.0.0.1 (xDS can be moved with --xds-address). `trellis apply`, `delete`, `proxy-status` and `proxy-config`"
           + " find it through the state directory."
     })
 public final class ControlPlaneCommand implements Callable<Integer> {
@@ -35,6 +35,10 @@ public final class ControlPlaneCommand implements Callable<Integer> {
   @Option(names = "--xds-port", paramLabel = "N", defaultValue = "" + XdsServer.DEFAULT_PORT,
       description = "ADS (gRPC) port; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int xdsPort;
+
+  @Option(names = "--xds-address", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "Address the xDS server binds to. Default: ${DEFAULT-VALUE}; the local API and metrics always stay on loopback.")
+  String xdsAddress;
 
   @Option(names = "--api-port", paramLabel = "N", defaultValue = "0",
       description = "Port of the local apply/status API; 0 (default) picks a free one, recorded in the state directory.")
@@ -65,13 +69,13 @@ public final class ControlPlaneCommand implements Callable<Integer> {
     StateDirectory state = StateDirectory.resolve(stateDir, System.getenv());
     ControlPlane cp;
     try {
-      cp = ControlPlane.start(ControlPlane.Options.defaults(config, state).withPorts(xdsPort, apiPort, monitoringPort));
+      cp = ControlPlane.start(ControlPlane.Options.defaults(config, state).withPorts(xdsPort, apiPort, monitoringPort).withXdsHost(xdsAddress));
     } catch (IOException e) {
       err.println("trellis control-plane: " + e.getMessage());
       return 1;
     }
     var info = cp.info();
-    out.println("xDS (ADS)    " + info.host() + ":" + info.xdsPort());
+    out.println("xDS (ADS)    " + info.xdsHost() + ":" + info.xdsPort());
     out.println("API          " + info.host() + ":" + info.apiPort() + " (token: " + info.tokenFile() + ")");
     out.println("metrics      " + (info.monitoringPort() == 0 ? "off" : "http://" + info.host() + ":" + info.monitoringPort() + "/metrics"));
     out.println("config       " + (config == null ? "(none; use trellis apply)" : config.toAbsolutePath()));

@@ -48,7 +48,10 @@ public final class ControlPlane implements AutoCloseable {
    *
    * @param configDir directory of YAML to watch, or {@code null} for none (API and extra sources
    *     only)
-   * @param host address for every listener; loopback unless you mean to expose them
+   * @param host address of the local API and the metrics endpoint; loopback unless you mean to
+   *     expose them (the API changes configuration, guarded only by its token)
+   * @param xdsHost address of the xDS server: loopback by default; {@code trellis up --isolation
+   *     netns} binds it where sidecars in other network namespaces can reach it
    * @param xdsPort ADS port (15010 by default, 0 for any free port)
    * @param apiPort local API port (0, the default, for any free port: commands find it through the
    *     state directory)
@@ -63,6 +66,7 @@ public final class ControlPlane implements AutoCloseable {
   public record Options(
       Path configDir,
       String host,
+      String xdsHost,
       int xdsPort,
       int apiPort,
       int monitoringPort,
@@ -74,6 +78,7 @@ public final class ControlPlane implements AutoCloseable {
 
     public Options {
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(xdsHost, "xdsHost");
       Objects.requireNonNull(stateDir, "stateDir");
       extraSources = List.copyOf(extraSources);
       Objects.requireNonNull(rescanInterval, "rescanInterval");
@@ -86,6 +91,7 @@ public final class ControlPlane implements AutoCloseable {
       return new Options(
           configDir,
           "127.0.0.1",
+          "127.0.0.1",
           XdsServer.DEFAULT_PORT,
           0,
           MonitoringServer.DEFAULT_PORT,
@@ -97,11 +103,15 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public Options withPorts(int xds, int api, int monitoring) {
-      return new Options(configDir, host, xds, api, monitoring, stateDir, extraSources, rescanInterval, debounceQuiet, debounceMax);
+      return new Options(configDir, host, xdsHost, xds, api, monitoring, stateDir, extraSources, rescanInterval, debounceQuiet, debounceMax);
     }
 
     public Options withExtraSources(List<ConfigSource> sources) {
-      return new Options(configDir, host, xdsPort, apiPort, monitoringPort, stateDir, sources, rescanInterval, debounceQuiet, debounceMax);
+      return new Options(configDir, host, xdsHost, xdsPort, apiPort, monitoringPort, stateDir, sources, rescanInterval, debounceQuiet, debounceMax);
+    }
+
+    public Options withXdsHost(String address) {
+      return new Options(configDir, host, address, xdsPort, apiPort, monitoringPort, stateDir, extraSources, rescanInterval, debounceQuiet, debounceMax);
     }
   }
 
@@ -135,7 +145,7 @@ public final class ControlPlane implements AutoCloseable {
       closeables.add(store);
 
       metrics = new ControlPlaneMetrics();
-      xds = XdsServer.builder().host(o.host()).port(o.xdsPort()).observer(metrics).clock(clock).start();
+      xds = XdsServer.builder().host(o.xdsHost()).port(o.xdsPort()).observer(metrics).clock(clock).start();
       closeables.add(xds);
 
       PushDebouncer debouncer =
@@ -166,6 +176,7 @@ public final class ControlPlane implements AutoCloseable {
               ProcessHandle.current().pid(),
               o.host(),
               admin.port(),
+              o.xdsHost(),
               xds.port(),
               monitoring == null ? 0 : monitoring.port(),
               o.stateDir().tokenFile());
@@ -176,7 +187,7 @@ public final class ControlPlane implements AutoCloseable {
     }
     log.info(
         "control plane up: xDS {}:{}, API {}:{}, metrics {}, config {}, state {}",
-        o.host(), xds.port(), o.host(), admin.port(),
+        o.xdsHost(), xds.port(), o.host(), admin.port(),
         monitoring == null ? "off" : o.host() + ":" + monitoring.port() + "/metrics",
         o.configDir() == null ? "(none)" : o.configDir(),
         o.stateDir().path());

@@ -12,13 +12,15 @@ import java.nio.file.Path;
  * without flags.
  *
  * @param pid the control plane's process id (a file naming a dead process is stale)
- * @param host the address its API, xDS and monitoring listeners are bound to
+ * @param host the address its API and monitoring listeners are bound to
  * @param apiPort the apply/delete/status API (HTTP, bearer token)
+ * @param xdsHost the address the xDS server is bound to
  * @param xdsPort ADS (gRPC)
  * @param monitoringPort Prometheus metrics, or 0 when disabled
  * @param tokenFile the file holding the API's bearer token (mode 0600)
  */
-public record ControlPlaneInfo(long pid, String host, int apiPort, int xdsPort, int monitoringPort, Path tokenFile) {
+public record ControlPlaneInfo(
+    long pid, String host, int apiPort, String xdsHost, int xdsPort, int monitoringPort, Path tokenFile) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public String toJson() {
@@ -26,6 +28,7 @@ public record ControlPlaneInfo(long pid, String host, int apiPort, int xdsPort, 
     o.put("pid", pid);
     o.put("host", host);
     o.put("apiPort", apiPort);
+    o.put("xdsHost", xdsHost);
     o.put("xdsPort", xdsPort);
     o.put("monitoringPort", monitoringPort);
     o.put("tokenFile", tokenFile.toString());
@@ -53,6 +56,7 @@ public record ControlPlaneInfo(long pid, String host, int apiPort, int xdsPort, 
         o.get("pid").asLong(),
         o.get("host").asText(),
         o.get("apiPort").asInt(),
+        o.path("xdsHost").asText(o.get("host").asText()),
         o.get("xdsPort").asInt(),
         o.path("monitoringPort").asInt(0),
         Path.of(o.get("tokenFile").asText()));

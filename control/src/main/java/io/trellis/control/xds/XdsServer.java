@@ -56,6 +56,9 @@ public final class XdsServer implements AutoCloseable {
             // Envoy and gRPC clients ping idle ADS streams; allow it rather than GOAWAY them.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
+            // Ping idle proxies so a vanished one (killed, partitioned) leaves the status promptly.
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .keepAliveTimeout(10, TimeUnit.SECONDS)
             .build();
   }
 
