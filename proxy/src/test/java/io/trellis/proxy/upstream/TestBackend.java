@@ -73,7 +73,8 @@ final class TestBackend implements AutoCloseable {
               if (maxConcurrentStreams > 0) {
                 s.maxConcurrentStreams(maxConcurrentStreams);
               }
-              ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().initialSettings(s).build());
+              ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().initialSettings(s)
+                  .gracefulShutdownTimeoutMillis(0).build());
               ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel stream) {
@@ -95,6 +96,14 @@ final class TestBackend implements AutoCloseable {
 
   static TestBackend http2(String name, int maxConcurrentStreams) throws InterruptedException {
     return new TestBackend(name, true, maxConcurrentStreams, null);
+  }
+
+  static TestBackend http2OrFail(String name, int maxConcurrentStreams) {
+    try {
+      return http2(name, maxConcurrentStreams);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static TestBackend tls(String name, boolean http2, SslContext context) throws InterruptedException {
