@@ -335,6 +335,22 @@ class BookinfoTest {
   }
 
   @Test
+  void v3GivesUpOnRatingsAfterTwoAndAHalfSecondsAsIstiosDoes() throws Exception {
+    try (HangingServer hungRatings = services.track(new HangingServer())) {
+      ServiceHost v3 = reviews("v3", pointAt("ratings", hungRatings.port()));
+
+      long started = System.nanoTime();
+      HttpResponse<String> response = get(v3, "/reviews/0");
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("\"error\":\"Ratings service is currently unavailable\"");
+      assertThat(hungRatings.requests()).isEqualTo(1);
+      assertThat(took).isBetween(Duration.ofMillis(2400), Duration.ofMillis(5000));
+    }
+  }
+
+  @Test
   void outboundCallsGoThroughHttpProxyInAbsoluteForm() throws Exception {
     // The names below resolve nowhere: only a proxy that routes by name can reach them,
     // which is how the local mesh's sidecar serves an app that has HTTP_PROXY set.

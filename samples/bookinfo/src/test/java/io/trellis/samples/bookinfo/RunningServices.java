@@ -43,14 +43,14 @@ final class RunningServices implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    Exception first = null;
+  public void close() {
+    RuntimeException first = null;
     while (!started.isEmpty()) {
       try {
         started.pop().close();
       } catch (Exception failed) {
         if (first == null) {
-          first = failed;
+          first = new IllegalStateException("could not stop a test service", failed);
         } else {
           first.addSuppressed(failed);
         }
