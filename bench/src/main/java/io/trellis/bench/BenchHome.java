@@ -1,6 +1,7 @@
 package io.trellis.bench;
 
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public record BenchHome(Path root) {
     if (!Files.isExecutable(script)) {
       throw new IOException(script + " is missing or not executable");
     }
-    CommandRun.Result r = CommandRun.run(List.of(script.toString(), "bench"), null, Duration.ofMinutes(10));
+    CommandRun.Result r = CommandRun.run(List.of(script.toString(), "bench"), Placement.NONE, Duration.ofMinutes(10));
     if (!r.ok()) {
       throw new IOException("tools/ensure-packages bench failed (exit " + r.exitCode() + "): " + r.tail(5));
     }

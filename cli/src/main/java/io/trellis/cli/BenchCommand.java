@@ -74,6 +74,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "SECONDS", description = "Seconds of warm-up per target (default: 5, or 1 with --quick).")
     Integer warmupSeconds;
 
+    @Option(
+        names = "--nice",
+        paramLabel = "N",
+        description = "Nice value for every benchmark process (default: -10 as root, so that other work on the machine yields; 0 otherwise).")
+    Integer nice;
+
     @Option(names = "--proxy-cpus", paramLabel = "LIST", defaultValue = "0", description = "taskset CPU list for the proxy (default: ${DEFAULT-VALUE}).")
     String proxyCpus;
 
@@ -95,7 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
               proxyCpus,
               loadCpus,
               durationSeconds == null ? d.loadDuration() : Duration.ofSeconds(durationSeconds),
-              warmupSeconds == null ? d.warmup() : Duration.ofSeconds(warmupSeconds));
+              warmupSeconds == null ? d.warmup() : Duration.ofSeconds(warmupSeconds),
+              nice == null ? d.nice() : nice);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

@@ -3,6 +3,7 @@ package io.trellis.bench.controlplane;
 import io.trellis.bench.peer.TargetUnavailableException;
 import io.trellis.bench.process.BenchProcess;
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
 import io.trellis.bench.process.FreePort;
 import io.trellis.bench.process.JvmHeap;
 import io.trellis.bench.process.ProcStat;
@@ -107,7 +108,7 @@ public final class ControlPlaneBenchmark {
       throw new TargetUnavailableException("Trellis launcher " + launcher + " is not an executable file");
     }
     CommandRun.Result help =
-        CommandRun.run(List.of(launcher.toString(), "control-plane", "--help"), null, Duration.ofMinutes(5));
+        CommandRun.run(List.of(launcher.toString(), "control-plane", "--help"), Placement.NONE, Duration.ofMinutes(5));
     if (!help.ok()) {
       throw new TargetUnavailableException(
           "`trellis control-plane` is not available in this build (exit " + help.exitCode() + "): " + help.tail(2));
@@ -115,7 +116,7 @@ public final class ControlPlaneBenchmark {
     return BenchProcess.start(
         "control-plane",
         List.of(launcher.toString(), "control-plane", "--config", configDir.toString(), "--xds-port", Integer.toString(port)),
-        null,
+        Placement.NONE,
         workDir);
   }
 

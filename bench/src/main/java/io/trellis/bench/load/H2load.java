@@ -1,6 +1,7 @@
 package io.trellis.bench.load;
 
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,15 +16,15 @@ import java.util.List;
  */
 public final class H2load {
 
-  private final String cpus;
+  private final Placement placement;
   private final Path workDir;
 
   /**
-   * @param cpus the taskset CPU list the generator runs on
+   * @param placement where the generator runs
    * @param workDir where per-request logs are written
    */
-  public H2load(String cpus, Path workDir) {
-    this.cpus = cpus;
+  public H2load(Placement placement, Path workDir) {
+    this.placement = placement;
     this.workDir = workDir;
   }
 
@@ -66,7 +67,7 @@ public final class H2load {
       cmd.add("h2load");
       cmd.addAll(options);
       cmd.addAll(List.of("-D", Long.toString(duration.toSeconds()), "--log-file=" + log, url.toString()));
-      CommandRun.Result r = CommandRun.run(cmd, cpus, duration.plusSeconds(30));
+      CommandRun.Result r = CommandRun.run(cmd, placement, duration.plusSeconds(30));
       if (!r.ok()) {
         throw new ToolOutputException("h2load exited with " + r.exitCode() + ": " + r.tail(3));
       }

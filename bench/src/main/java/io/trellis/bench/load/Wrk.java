@@ -1,6 +1,7 @@
 package io.trellis.bench.load;
 
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -12,11 +13,11 @@ import java.util.List;
  */
 public final class Wrk {
 
-  private final String cpus;
+  private final Placement placement;
 
-  /** @param cpus the taskset CPU list the generator runs on */
-  public Wrk(String cpus) {
-    this.cpus = cpus;
+  /** @param placement where the generator runs */
+  public Wrk(Placement placement) {
+    this.placement = placement;
   }
 
   public LoadResult run(URI url, int threads, int connections, Duration duration)
@@ -31,7 +32,7 @@ public final class Wrk {
             "5s",
             "--latency",
             url.toString());
-    CommandRun.Result r = CommandRun.run(cmd, cpus, duration.plusSeconds(20));
+    CommandRun.Result r = CommandRun.run(cmd, placement, duration.plusSeconds(20));
     if (!r.ok()) {
       throw new ToolOutputException("wrk exited with " + r.exitCode() + ": " + r.tail(3));
     }

@@ -1,5 +1,7 @@
 package io.trellis.bench.peer;
 
+import io.trellis.bench.process.Placement;
+
 import io.trellis.bench.process.BenchProcess;
 import io.trellis.bench.process.FreePort;
 import java.io.IOException;
@@ -16,12 +18,12 @@ public final class HaproxyTarget implements Target {
   }
 
   @Override
-  public Running start(Path workDir, BackendPorts backend, String cpus) throws IOException {
+  public Running start(Path workDir, BackendPorts backend, Placement placement) throws IOException {
     int http1 = FreePort.pick();
     int h2c = FreePort.pick();
     Path conf = workDir.resolve("haproxy.cfg");
     Files.writeString(conf, HaproxyConfig.render(http1, h2c, backend));
-    BenchProcess p = BenchProcess.start("proxy-haproxy", List.of("haproxy", "-db", "-f", conf.toString()), cpus, workDir);
+    BenchProcess p = BenchProcess.start("proxy-haproxy", List.of("haproxy", "-db", "-f", conf.toString()), placement, workDir);
     return new Running(p, http1, h2c);
   }
 }

@@ -1,5 +1,7 @@
 package io.trellis.bench.peer;
 
+import io.trellis.bench.process.Placement;
+
 import io.trellis.bench.process.BenchProcess;
 import io.trellis.bench.process.FreePort;
 import java.io.IOException;
@@ -22,7 +24,7 @@ public final class NginxBackend implements AutoCloseable {
   }
 
   /** Writes the bodies and nginx.conf into {@code workDir}, starts nginx and waits for its first 200. */
-  public static NginxBackend start(Path workDir, String cpus) throws IOException, TargetUnavailableException {
+  public static NginxBackend start(Path workDir, Placement placement) throws IOException, TargetUnavailableException {
     // nginx workers drop to an unprivileged user when started as root: they must be able to read
     // the document root.
     Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -35,7 +37,7 @@ public final class NginxBackend implements AutoCloseable {
     Files.writeString(conf, NginxBackendConfig.render(workDir, docRoot, ports));
     BenchProcess p =
         BenchProcess.start(
-            "backend-nginx", List.of("nginx", "-p", workDir.toString(), "-c", conf.toString()), cpus, workDir);
+            "backend-nginx", List.of("nginx", "-p", workDir.toString(), "-c", conf.toString()), placement, workDir);
     try {
       HttpProbe.awaitOk(ports.http1(), Paths.EMPTY, Duration.ofSeconds(10), p);
       HttpProbe.awaitOk(ports.http1(), Paths.ONE_KB, Duration.ofSeconds(2), p);

@@ -1,5 +1,7 @@
 package io.trellis.bench.peer;
 
+import io.trellis.bench.process.Placement;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,10 +12,10 @@ public interface Target {
   String name();
 
   /**
-   * Starts the target (if it is a process) in front of {@code backend}, pinned to {@code cpus}.
+   * Starts the target (if it is a process) in front of {@code backend}, placed by {@code placement}.
    * Returns as soon as the process is started; the caller waits for its first 200, to time it.
    */
-  Running start(Path workDir, BackendPorts backend, String cpus)
+  Running start(Path workDir, BackendPorts backend, Placement placement)
       throws IOException, TargetUnavailableException;
 
   /**

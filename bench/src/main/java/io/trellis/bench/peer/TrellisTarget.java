@@ -2,6 +2,7 @@ package io.trellis.bench.peer;
 
 import io.trellis.bench.process.BenchProcess;
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
 import io.trellis.bench.process.FreePort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ public final class TrellisTarget implements Target {
   }
 
   @Override
-  public Running start(Path workDir, BackendPorts backend, String cpus)
+  public Running start(Path workDir, BackendPorts backend, Placement placement)
       throws IOException, TargetUnavailableException {
     if (launcher == null) {
       throw new TargetUnavailableException(
@@ -42,7 +43,7 @@ public final class TrellisTarget implements Target {
       throw new TargetUnavailableException("Trellis launcher " + launcher + " is not an executable file");
     }
     CommandRun.Result help =
-        CommandRun.run(List.of(launcher.toString(), "proxy", "--help"), null, Duration.ofMinutes(5));
+        CommandRun.run(List.of(launcher.toString(), "proxy", "--help"), Placement.NONE, Duration.ofMinutes(5));
     if (!help.ok()) {
       throw new TargetUnavailableException(
           "`trellis proxy` is not available in this build (exit " + help.exitCode() + "): " + help.tail(2));
@@ -55,7 +56,7 @@ public final class TrellisTarget implements Target {
     if (help.output().contains("--concurrency")) {
       cmd.addAll(List.of("--concurrency", "1"));
     }
-    BenchProcess p = BenchProcess.start("proxy-trellis", cmd, cpus, workDir);
+    BenchProcess p = BenchProcess.start("proxy-trellis", cmd, placement, workDir);
     return new Running(p, listener, listener);
   }
 }

@@ -37,15 +37,12 @@ public final class BenchProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command}, pinned to {@code cpus} (a taskset list such as "0"; null for no
-   * pinning), with stdout and stderr in {@code workDir/name.log}.
+   * Starts {@code command} placed by {@code placement}, with stdout and stderr in {@code
+   * workDir/name.log}.
    */
-  public static BenchProcess start(String name, List<String> command, String cpus, Path workDir)
+  public static BenchProcess start(String name, List<String> command, Placement placement, Path workDir)
       throws IOException {
-    List<String> argv = new ArrayList<>();
-    if (cpus != null) {
-      argv.addAll(List.of("taskset", "-c", cpus));
-    }
+    List<String> argv = new ArrayList<>(placement.prefix());
     argv.addAll(command);
     Path log = workDir.resolve(name + ".log");
     ProcessBuilder pb =

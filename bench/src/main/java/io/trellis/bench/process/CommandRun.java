@@ -30,12 +30,9 @@ public final class CommandRun {
 
   private CommandRun() {}
 
-  /** Runs {@code command} pinned to {@code cpus} (null: unpinned), killed after {@code timeout}. */
-  public static Result run(List<String> command, String cpus, Duration timeout) throws IOException {
-    List<String> argv = new ArrayList<>();
-    if (cpus != null) {
-      argv.addAll(List.of("taskset", "-c", cpus));
-    }
+  /** Runs {@code command} placed by {@code placement}, killed after {@code timeout}. */
+  public static Result run(List<String> command, Placement placement, Duration timeout) throws IOException {
+    List<String> argv = new ArrayList<>(placement.prefix());
     argv.addAll(command);
     Path out = Files.createTempFile("trellis-bench-", ".out");
     try {

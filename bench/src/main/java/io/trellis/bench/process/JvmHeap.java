@@ -22,7 +22,7 @@ public final class JvmHeap {
   public static OptionalDouble usedMib(long pid) {
     try {
       CommandRun.Result r =
-          CommandRun.run(List.of("jcmd", Long.toString(pid), "GC.heap_info"), null, Duration.ofSeconds(30));
+          CommandRun.run(List.of("jcmd", Long.toString(pid), "GC.heap_info"), Placement.NONE, Duration.ofSeconds(30));
       return r.ok() ? parseUsedMib(r.output()) : OptionalDouble.empty();
     } catch (IOException e) {
       return OptionalDouble.empty();

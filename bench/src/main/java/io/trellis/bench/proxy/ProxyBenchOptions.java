@@ -1,5 +1,6 @@
 package io.trellis.bench.proxy;
 
+import io.trellis.bench.process.Placement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.List;
  * @param loadCpus taskset CPU list for the load generator and the origin
  * @param loadDuration how long each measured load runs
  * @param warmup how long each target is warmed up before its first measured load
+ * @param nice the nice value every benchmark process runs at (0: unchanged; negative needs root)
  */
 public record ProxyBenchOptions(
     boolean quick,
@@ -22,11 +24,15 @@ public record ProxyBenchOptions(
     String proxyCpus,
     String loadCpus,
     Duration loadDuration,
-    Duration warmup) {
+    Duration warmup,
+    int nice) {
 
   public static final List<String> ALL_TARGETS = List.of("direct", "trellis", "nginx", "haproxy");
 
-  /** Defaults: all targets, 10 s loads after a 5 s warm-up; quick: 2 s loads, 1 s warm-up. */
+  /**
+   * Defaults: all targets, 10 s loads after a 5 s warm-up (quick: 2 s loads, 1 s warm-up), and
+   * as root a raised priority ({@link #ROOT_NICE}) for every benchmark process.
+   */
   public static ProxyBenchOptions defaults(boolean quick, Path outDir, Path launcher) {
     return new ProxyBenchOptions(
         quick,
@@ -36,7 +42,19 @@ public record ProxyBenchOptions(
         "0",
         "1",
         quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10),
-        quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
+        quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5),
+        "root".equals(System.getProperty("user.name")) ? ROOT_NICE : 0);
+  }
+
+  /** The priority benchmark processes get as root: ahead of ordinary work sharing the machine. */
+  public static final int ROOT_NICE = -10;
+
+  public Placement proxyPlacement() {
+    return Placement.of(proxyCpus, nice);
+  }
+
+  public Placement loadPlacement() {
+    return Placement.of(loadCpus, nice);
   }
 
   public ProxyBenchOptions {
@@ -52,6 +70,6 @@ public record ProxyBenchOptions(
   }
 
   public ProxyBenchOptions withTargets(List<String> names) {
-    return new ProxyBenchOptions(quick, outDir, names, launcher, proxyCpus, loadCpus, loadDuration, warmup);
+    return new ProxyBenchOptions(quick, outDir, names, launcher, proxyCpus, loadCpus, loadDuration, warmup, nice);
   }
 }

@@ -15,6 +15,8 @@ import io.trellis.bench.peer.Target;
 import io.trellis.bench.peer.TargetUnavailableException;
 import io.trellis.bench.peer.TrellisTarget;
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
+import io.trellis.bench.process.CoreUsage;
 import io.trellis.bench.process.ProcStat;
 import io.trellis.bench.process.ResourceSampler;
 import io.trellis.bench.report.Machine;
@@ -72,7 +74,7 @@ public final class ProxyBenchmark {
       Path body = workDir.resolve("post-1mb.bin");
       Files.write(body, new byte[Paths.ONE_MB_BYTES]);
       progress.println("bench proxy: starting the nginx origin on CPU " + options.loadCpus());
-      try (NginxBackend backend = NginxBackend.start(workDir, options.loadCpus())) {
+      try (NginxBackend backend = NginxBackend.start(workDir, options.loadPlacement())) {
         for (String name : options.targets()) {
           Target target = target(name);
           runTarget(target, workDir, backend.ports(), body, rows, summaries);
@@ -106,7 +108,7 @@ public final class ProxyBenchmark {
     Double firstMs;
     Double idleRss;
     try {
-      running = target.start(workDir, backend, options.proxyCpus());
+      running = target.start(workDir, backend, options.proxyPlacement());
     } catch (TargetUnavailableException | IOException e) {
       fail(name, e.getMessage(), rows, summaries);
       return;
@@ -121,7 +123,7 @@ public final class ProxyBenchmark {
         }
       }
       idleRss = running.process() == null ? null : proc.rssMib(running.process().pid());
-      Wrk wrk = new Wrk(options.loadCpus());
+      Wrk wrk = new Wrk(options.loadPlacement());
       progress.println("bench proxy: " + name + ": warm-up " + options.warmup().toSeconds() + " s");
       wrk.run(url(running.http1Port(), Paths.ONE_KB), 1, WRK_CONNECTIONS, options.warmup());
       double maxRss = idleRss == null ? 0 : idleRss;
@@ -153,15 +155,17 @@ public final class ProxyBenchmark {
       return ProxyRow.notApplicable(name, load.label(), name + " takes no h2c from clients");
     }
     Duration d = options.loadDuration();
+    CoreUsage proxyCores = new CoreUsage(Path.of("/proc/stat"), CoreUsage.parseList(options.proxyCpus()));
+    CoreUsage.Ticks coresBefore = proxyCores.read();
     ResourceSampler sampler =
         running.process() == null ? null : new ResourceSampler(proc, running.process().pid(), System::nanoTime).start();
     LoadResult result;
     try {
-      H2load h2load = new H2load(options.loadCpus(), workDir);
+      H2load h2load = new H2load(options.loadPlacement(), workDir);
       result =
           switch (load) {
             case MAX_H1_0B, MAX_H1_1KB ->
-                new Wrk(options.loadCpus()).run(url(running.http1Port(), load.path()), 1, WRK_CONNECTIONS, d);
+                new Wrk(options.loadPlacement()).run(url(running.http1Port(), load.path()), 1, WRK_CONNECTIONS, d);
             case RATE_1000 -> h2load.fixedRate(url(running.http1Port(), load.path()), 1000, 10, d);
             case RATE_5000 -> h2load.fixedRate(url(running.http1Port(), load.path()), 5000, 50, d);
             case H2C_100_STREAMS -> h2load.http2(url(running.h2cPort(), load.path()), 1, 100, d);
@@ -175,6 +179,7 @@ public final class ProxyBenchmark {
       }
     }
     ResourceSampler.Usage usage = sampler == null ? null : sampler.stop();
+    double coreBusy = proxyCores.read().busyPercentSince(coresBefore) * CoreUsage.parseList(options.proxyCpus()).size();
     List<String> notes = new ArrayList<>();
     Double cpuPct = null;
     Double cpuPer1k = null;
@@ -184,10 +189,19 @@ public final class ProxyBenchmark {
       cpuPer1k = result.requests() == 0 ? null : round(usage.cpuSeconds() / (result.requests() / 1000.0), 5);
       rss = round(usage.maxRssMib(), 1);
       if (load.maxThroughput() && usage.cpuPercent() < SATURATED_PERCENT) {
-        notes.add(
-            String.format(
-                "proxy core at %.0f%% (< %.0f%%): this run measured the load generator and origin on CPU %s, not the proxy",
-                usage.cpuPercent(), SATURATED_PERCENT, options.loadCpus()));
+        if (coreBusy - usage.cpuPercent() > 100 - SATURATED_PERCENT) {
+          notes.add(
+              String.format(
+                  "proxy used %.0f%% of CPU %s while the CPU was %.0f%% busy: other processes on the machine took"
+                      + " the rest, so this run measured contention, not the proxy (rerun on a quiet machine)",
+                  usage.cpuPercent(), options.proxyCpus(), coreBusy));
+        } else {
+          notes.add(
+              String.format(
+                  "proxy core at %.0f%% (< %.0f%%): the proxy was not the bottleneck; this run measured the load"
+                      + " generator and origin on CPU %s",
+                  usage.cpuPercent(), SATURATED_PERCENT, options.loadCpus()));
+        }
       }
     }
     int target = load == ProxyLoad.RATE_1000 ? 1000 : load == ProxyLoad.RATE_5000 ? 5000 : 0;
@@ -211,6 +225,7 @@ public final class ProxyBenchmark {
         rss,
         result.errors(),
         cpuPct,
+        round(coreBusy, 1),
         notes.isEmpty() ? null : String.join("; ", notes));
   }
 
@@ -253,7 +268,8 @@ public final class ProxyBenchmark {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("loadavg_before", loadBefore);
     s.put("loadavg_after", loadAverage());
-    s.put("pinning", "proxy on CPU " + options.proxyCpus() + "; load generator and nginx origin on CPU " + options.loadCpus());
+    s.put("pinning", "proxy on CPU " + options.proxyCpus() + "; load generator and nginx origin on CPU " + options.loadCpus()
+        + (options.nice() == 0 ? "" : "; every benchmark process at nice " + options.nice()));
     s.put("origin", "nginx, 1 worker, access_log off: /0 (return 200, empty), /1k and /1m static files");
     s.put("load_duration_s", Long.toString(options.loadDuration().toSeconds()));
     s.put("warmup_s", Long.toString(options.warmup().toSeconds()) + " (wrk, 64 connections, /1k, per target)");
@@ -267,6 +283,7 @@ public final class ProxyBenchmark {
     s.put("h2c", "h2load -c1 -m100 (prior knowledge h2c); closed loop");
     s.put("post-1mb", "h2load --h1 -c4 -d <1 MiB file> to /1m, which answers 1 MiB; closed loop");
     s.put("proxy_cpu_pct", "utime+stime of the proxy process tree from /proc/PID/stat over the load's wall time");
+    s.put("proxy_core_busy_pct", "how busy the proxy's CPU was, any process, from /proc/stat over the same interval");
     s.put("rss_mb", "largest sum of VmRSS over the proxy process tree, sampled every 100 ms during the load");
     s.put("tools", toolVersions());
     return s;
@@ -277,7 +294,7 @@ public final class ProxyBenchmark {
     for (List<String> cmd :
         List.of(List.of("nginx", "-v"), List.of("haproxy", "-v"), List.of("wrk", "-v"), List.of("h2load", "--version"))) {
       try {
-        String first = CommandRun.run(cmd, null, Duration.ofSeconds(10)).output().lines().findFirst().orElse("?");
+        String first = CommandRun.run(cmd, Placement.NONE, Duration.ofSeconds(10)).output().lines().findFirst().orElse("?");
         out.add(first.strip());
       } catch (IOException e) {
         out.add(cmd.getFirst() + ": " + e.getMessage());
@@ -290,11 +307,11 @@ public final class ProxyBenchmark {
   public static String table(ProxyReport report) {
     TextTable t =
         new TextTable(
-            List.of("name", "load", "rps", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "cpu s/1k", "rss MB", "proxy cpu", "errors"));
+            List.of("name", "load", "rps", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "cpu s/1k", "rss MB", "proxy cpu", "core busy", "errors"));
     List<String> notes = new ArrayList<>();
     for (ProxyRow r : report.rows()) {
       if (!r.status().equals("ok")) {
-        t.row(List.of(r.name(), r.load(), r.status(), "-", "-", "-", "-", "-", "-", "-", "-"));
+        t.row(List.of(r.name(), r.load(), r.status(), "-", "-", "-", "-", "-", "-", "-", "-", "-"));
         String n = r.name() + ": " + r.status() + ": " + r.note();
         if (!notes.contains(n)) {
           notes.add(n);
@@ -313,6 +330,7 @@ public final class ProxyBenchmark {
               TextTable.num(r.cpuSecondsPer1k(), 4),
               TextTable.num(r.rssMb(), 1),
               r.proxyCpuPercent() == null ? "-" : TextTable.num(r.proxyCpuPercent(), 0) + "%",
+              r.proxyCoreBusyPercent() == null ? "-" : TextTable.num(r.proxyCoreBusyPercent(), 0) + "%",
               Long.toString(r.errors())));
       if (r.note() != null) {
         notes.add(r.name() + " " + r.load() + ": " + r.note());

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * One (target, load) result. {@code status} is "ok", "error" (the run failed; {@code note} says
  * why and every figure is null) or "not_applicable" (the target cannot take this load).
  * {@code cpu_s_per_1k}, {@code rss_mb} and {@code proxy_cpu_pct} are the proxy process tree's; they
- * are null for {@code direct}, which has no proxy.
+ * are null for {@code direct}, which has no proxy. {@code proxy_core_busy_pct} is how busy the
+ * proxy's core was from any process: far above {@code proxy_cpu_pct} means others took the core.
  */
 public record ProxyRow(
     @JsonProperty("name") String name,
@@ -22,14 +23,15 @@ public record ProxyRow(
     @JsonProperty("rss_mb") Double rssMb,
     @JsonProperty("errors") Long errors,
     @JsonProperty("proxy_cpu_pct") Double proxyCpuPercent,
+    @JsonProperty("proxy_core_busy_pct") Double proxyCoreBusyPercent,
     @JsonProperty("note") String note) {
 
   public static ProxyRow failed(String name, String load, String reason) {
-    return new ProxyRow(name, load, "error", null, null, null, null, null, null, null, null, null, null, reason);
+    return new ProxyRow(name, load, "error", null, null, null, null, null, null, null, null, null, null, null, reason);
   }
 
   public static ProxyRow notApplicable(String name, String load, String reason) {
     return new ProxyRow(
-        name, load, "not_applicable", null, null, null, null, null, null, null, null, null, null, reason);
+        name, load, "not_applicable", null, null, null, null, null, null, null, null, null, null, null, reason);
   }
 }

@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.trellis.bench.process.CommandRun;
+import io.trellis.bench.process.Placement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class GeneratedConfigTest {
   void haproxyAcceptsItsConfig() throws Exception {
     Path cfg = dir.resolve("haproxy.cfg");
     Files.writeString(cfg, HaproxyConfig.render(18005, 18006, BACKEND));
-    CommandRun.Result r = CommandRun.run(List.of("haproxy", "-c", "-f", cfg.toString()), null, Duration.ofSeconds(20));
+    CommandRun.Result r = CommandRun.run(List.of("haproxy", "-c", "-f", cfg.toString()), Placement.NONE, Duration.ofSeconds(20));
     assertThat(r.ok()).as(r.output()).isTrue();
     assertThat(r.output()).contains("Configuration file is valid");
   }
@@ -95,6 +96,6 @@ class GeneratedConfigTest {
 
   private CommandRun.Result nginxTest(Path conf) throws Exception {
     return CommandRun.run(
-        List.of("nginx", "-t", "-p", dir.toString(), "-c", conf.toString()), null, Duration.ofSeconds(20));
+        List.of("nginx", "-t", "-p", dir.toString(), "-c", conf.toString()), Placement.NONE, Duration.ofSeconds(20));
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.trellis.bench.load.LoadResult;
 import io.trellis.bench.load.Wrk;
+import io.trellis.bench.process.Placement;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,7 @@ class NginxBackendSmokeTest {
   @Test
   void originServesItsBodiesAndTakesABoundedWrkRun() throws Exception {
     long pid;
-    try (NginxBackend backend = NginxBackend.start(dir, null)) {
+    try (NginxBackend backend = NginxBackend.start(dir, Placement.NONE)) {
       pid = backend.process().pid();
       int port = backend.ports().http1();
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -39,7 +40,7 @@ class NginxBackendSmokeTest {
       assertThat(post.body()).hasSize(Paths.ONE_MB_BYTES);
 
       LoadResult r =
-          new Wrk(null).run(URI.create("http://127.0.0.1:" + port + Paths.ONE_KB), 1, 4, Duration.ofSeconds(1));
+          new Wrk(Placement.NONE).run(URI.create("http://127.0.0.1:" + port + Paths.ONE_KB), 1, 4, Duration.ofSeconds(1));
       assertThat(r.requests()).isPositive();
       assertThat(r.rps()).isPositive();
       assertThat(r.errors()).isZero();

@@ -21,7 +21,7 @@ class ResultFileTest {
   void writesTheScenarioAndUtcTimestampInTheNameAndEveryRowKey() throws Exception {
     Instant started = Instant.parse("2026-11-21T20:45:07.123Z");
     ProxyRow ok =
-        new ProxyRow("nginx", "max-h1-1kb", "ok", 41000.5, 82001L, 1.2, 1.9, 3.1, null, 0.021, 15.2, 0L, 97.5, null);
+        new ProxyRow("nginx", "max-h1-1kb", "ok", 41000.5, 82001L, 1.2, 1.9, 3.1, null, 0.021, 15.2, 0L, 97.5, 99.0, null);
     ProxyRow failed = ProxyRow.failed("trellis", "max-h1-1kb", "`trellis proxy` is not available");
     ProxyReport report =
         new ProxyReport(
