@@ -1,0 +1,283 @@
+package io.trellis.control.model;
+
+import io.trellis.api.model.Resource;
+import io.trellis.api.model.networking.DestinationRule;
+import io.trellis.api.model.networking.Gateway;
+import io.trellis.api.model.networking.Sidecar;
+import io.trellis.api.model.networking.VirtualService;
+import io.trellis.control.config.ConfigSnapshot;
+import io.trellis.control.registry.HostNames;
+import io.trellis.control.registry.LabelMatch;
+import io.trellis.control.registry.MeshService;
+import io.trellis.control.registry.ServiceRegistry;
+import io.trellis.control.translate.ProxyConfigGenerator;
+import io.trellis.control.xds.ProxyNode;
+import io.trellis.control.xds.XdsGenerator;
+import io.trellis.control.xds.XdsResources;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One immutable, indexed snapshot of configuration and services: Istio's PushContext. Built once
+ * per configuration version by {@link #build}; every lookup translation makes is an index hit.
+ *
+ * <p>As an {@link XdsGenerator} it generates each proxy's resources, caching them per {@link
+ * ProxyShape} (kind, namespace, labels): generation is a pure function of this context and the
+ * shape, so equal shapes share one result, and the cache lives exactly as long as this context.
+ */
+public final class PushContext implements XdsGenerator {
+  private static final Comparator<Resource<?>> BY_KEY = Comparator.comparing(Resource::key);
+
+  private final long version;
+  private final ServiceRegistry registry;
+  private final MeshDefaults mesh;
+  private final Map<String, List<ResolvedVirtualService>> virtualServicesByGateway = new HashMap<>();
+  private final Map<String, List<ResolvedVirtualService>> meshVirtualServicesByHost = new HashMap<>();
+  private final List<ResolvedVirtualService> meshWildcardVirtualServices = new ArrayList<>();
+  private final Map<String, List<Resource<DestinationRule>>> destinationRulesByHost = new HashMap<>();
+  private final List<Resource<DestinationRule>> wildcardDestinationRules = new ArrayList<>();
+  private final Map<String, List<Resource<Sidecar>>> sidecarsByNamespace = new HashMap<>();
+  private final List<Resource<Gateway>> gateways;
+  private final ConcurrentHashMap<String, List<MeshService>> visibleServices = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, SidecarScope> scopes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ProxyShape, XdsResources> generated = new ConcurrentHashMap<>();
+
+  private PushContext(ConfigSnapshot snapshot, MeshDefaults mesh) {
+    this.version = snapshot.version();
+    this.mesh = mesh;
+    this.registry = ServiceRegistry.build(snapshot);
+    for (Resource<VirtualService> r : snapshot.ofType(VirtualService.class)) {
+      ResolvedVirtualService vs = ResolvedVirtualService.of(r);
+      for (String g : vs.gateways()) {
+        virtualServicesByGateway.computeIfAbsent(g, k -> new ArrayList<>()).add(vs);
+      }
+      if (vs.boundTo(ResolvedVirtualService.MESH)) {
+        for (String h : vs.hosts()) {
+          if (h.startsWith("*")) {
+            if (!meshWildcardVirtualServices.contains(vs)) {
+              meshWildcardVirtualServices.add(vs);
+            }
+          } else {
+            meshVirtualServicesByHost.computeIfAbsent(h, k -> new ArrayList<>()).add(vs);
+          }
+        }
+      }
+    }
+    for (Resource<DestinationRule> r : snapshot.ofType(DestinationRule.class)) {
+      String host = HostNames.fqdn(r.spec().host(), r.namespace());
+      if (host.startsWith("*")) {
+        wildcardDestinationRules.add(r);
+      } else {
+        destinationRulesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(r);
+      }
+    }
+    for (Resource<Sidecar> r : snapshot.ofType(Sidecar.class)) {
+      sidecarsByNamespace.computeIfAbsent(r.namespace(), k -> new ArrayList<>()).add(r);
+    }
+    this.gateways = snapshot.ofType(Gateway.class);
+  }
+
+  /** The push context for a snapshot, with Istio's mesh defaults. */
+  public static PushContext build(ConfigSnapshot snapshot) {
+    return build(snapshot, MeshDefaults.ISTIO);
+  }
+
+  public static PushContext build(ConfigSnapshot snapshot, MeshDefaults mesh) {
+    return new PushContext(Objects.requireNonNull(snapshot, "snapshot"), Objects.requireNonNull(mesh, "mesh"));
+  }
+
+  @Override
+  public XdsResources generate(ProxyNode node) {
+    boolean addressMatters =
+        node.kind() == ProxyNode.Kind.SIDECAR
+            && sidecarScope(node).sidecar().stream()
+                .flatMap(s -> s.spec().ingress().stream())
+                .anyMatch(in -> in.defaultEndpoint().startsWith("0.0.0.0:"));
+    return generated.computeIfAbsent(ProxyShape.of(node, addressMatters), shape -> ProxyConfigGenerator.generate(this, node));
+  }
+
+  /** The configuration version this context was built from. */
+  public long version() {
+    return version;
+  }
+
+  public ServiceRegistry registry() {
+    return registry;
+  }
+
+  public MeshDefaults mesh() {
+    return mesh;
+  }
+
+  /** Services a proxy in {@code namespace} may see (exportTo), sorted by host then namespace. */
+  public List<MeshService> visibleServices(String namespace) {
+    return visibleServices.computeIfAbsent(
+        namespace, ns -> registry.services().stream().filter(s -> s.visibleTo(ns)).toList());
+  }
+
+  /**
+   * The service a host names, seen from {@code namespace}: one in that namespace if several
+   * ServiceEntries declare the host, else the first visible one.
+   */
+  public Optional<MeshService> service(String host, String namespace) {
+    MeshService first = null;
+    for (MeshService s : registry.byHost(host)) {
+      if (!s.visibleTo(namespace)) {
+        continue;
+      }
+      if (s.namespace().equals(namespace)) {
+        return Optional.of(s);
+      }
+      if (first == null) {
+        first = s;
+      }
+    }
+    return Optional.ofNullable(first);
+  }
+
+  /** The Sidecar scope of a proxy: the Sidecar that selects it, its namespace's, or the root one. */
+  public SidecarScope sidecarScope(ProxyNode node) {
+    Optional<Resource<Sidecar>> sidecar = sidecarFor(node.namespace(), node.labels());
+    String key = node.namespace() + "|" + sidecar.map(s -> s.key().toString()).orElse("");
+    return scopes.computeIfAbsent(key, k -> computeScope(node.namespace(), sidecar));
+  }
+
+  private Optional<Resource<Sidecar>> sidecarFor(String namespace, Map<String, String> labels) {
+    List<Resource<Sidecar>> inNs = sidecarsByNamespace.getOrDefault(namespace, List.of());
+    for (Resource<Sidecar> s : inNs) {
+      if (s.spec().workloadSelector() != null && !s.spec().workloadSelector().labels().isEmpty()
+          && LabelMatch.selects(s.spec().workloadSelector().labels(), labels)) {
+        return Optional.of(s);
+      }
+    }
+    for (Resource<Sidecar> s : inNs) {
+      if (s.spec().workloadSelector() == null || s.spec().workloadSelector().labels().isEmpty()) {
+        return Optional.of(s);
+      }
+    }
+    for (Resource<Sidecar> s : sidecarsByNamespace.getOrDefault(mesh.rootNamespace(), List.of())) {
+      if (s.spec().workloadSelector() == null || s.spec().workloadSelector().labels().isEmpty()) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private SidecarScope computeScope(String namespace, Optional<Resource<Sidecar>> sidecar) {
+    List<MeshService> visible = visibleServices(namespace);
+    List<SidecarScope.Egress> egress = new ArrayList<>();
+    Sidecar.OutboundTrafficPolicy.Mode mode = mesh.outboundTrafficPolicy();
+    if (sidecar.isEmpty() || sidecar.get().spec().egress().isEmpty()) {
+      egress.add(new SidecarScope.Egress(null, "", Sidecar.CaptureMode.DEFAULT, List.of("*/*"), visible));
+    } else {
+      for (Sidecar.IstioEgressListener e : sidecar.get().spec().egress()) {
+        List<MeshService> admitted =
+            visible.stream().filter(s -> SidecarScope.Egress.admits(e.hosts(), s.namespace(), s.hostname(), namespace)).toList();
+        Sidecar.SidecarPort port = e.port() == null || e.port().number() == 0 ? null : e.port();
+        egress.add(new SidecarScope.Egress(port, e.bind(), e.captureMode(), e.hosts(), admitted));
+      }
+    }
+    if (sidecar.isPresent() && sidecar.get().spec().outboundTrafficPolicy() != null) {
+      mode = sidecar.get().spec().outboundTrafficPolicy().mode();
+    }
+    return new SidecarScope(namespace, sidecar, egress, mode);
+  }
+
+  /**
+   * The VirtualService bound to sidecars ({@code mesh}) that routes {@code host} for a proxy in
+   * {@code namespace}, within the egress listener's host filters: an exact host beats a wildcard,
+   * a VirtualService in the proxy's namespace beats one in the service's, which beats others;
+   * ties go to the lowest resource key (Istio takes the oldest; keys are what a snapshot keeps).
+   */
+  public Optional<ResolvedVirtualService> meshVirtualService(String host, String namespace, SidecarScope.Egress egress) {
+    Optional<ResolvedVirtualService> exact = pick(meshVirtualServicesByHost.getOrDefault(host, List.of()), host, namespace, egress);
+    if (exact.isPresent()) {
+      return exact;
+    }
+    List<ResolvedVirtualService> wild = new ArrayList<>();
+    for (ResolvedVirtualService vs : meshWildcardVirtualServices) {
+      if (vs.hosts().stream().anyMatch(h -> HostNames.covers(h, host))) {
+        wild.add(vs);
+      }
+    }
+    return pick(wild, host, namespace, egress);
+  }
+
+  private Optional<ResolvedVirtualService> pick(List<ResolvedVirtualService> candidates, String host, String namespace, SidecarScope.Egress egress) {
+    ResolvedVirtualService best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (ResolvedVirtualService vs : candidates) {
+      if (!vs.visibleTo(namespace) || (egress != null && !egress.admits(vs.namespace(), host, namespace))) {
+        continue;
+      }
+      int rank = vs.namespace().equals(namespace) ? 0 : 1;
+      if (rank < bestRank || (rank == bestRank && vs.resource().key().compareTo(best.resource().key()) < 0)) {
+        best = vs;
+        bestRank = rank;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** VirtualServices bound to a gateway ({@code ns/name}), sorted by resource key. */
+  public List<ResolvedVirtualService> virtualServicesForGateway(String gateway) {
+    List<ResolvedVirtualService> l = new ArrayList<>(virtualServicesByGateway.getOrDefault(gateway, List.of()));
+    l.sort(Comparator.comparing(vs -> vs.resource().key()));
+    return l;
+  }
+
+  /**
+   * The DestinationRule for {@code host} as a proxy in {@code namespace} sees it, by Istio's
+   * lookup order: a rule in the proxy's namespace, then one in the service's namespace, then one in
+   * the root namespace, then any other exported to the proxy; within each, an exact host beats the
+   * most specific wildcard.
+   */
+  public Optional<Resource<DestinationRule>> destinationRule(String host, String namespace, String serviceNamespace) {
+    List<Resource<DestinationRule>> candidates = new ArrayList<>(destinationRulesByHost.getOrDefault(host, List.of()));
+    List<Resource<DestinationRule>> wild = new ArrayList<>();
+    for (Resource<DestinationRule> r : wildcardDestinationRules) {
+      if (HostNames.covers(HostNames.fqdn(r.spec().host(), r.namespace()), host)) {
+        wild.add(r);
+      }
+    }
+    // Most specific wildcard first: the longest pattern.
+    wild.sort(Comparator.comparingInt((Resource<DestinationRule> r) -> -r.spec().host().length()).thenComparing(BY_KEY));
+    candidates.sort(BY_KEY);
+    candidates.addAll(wild);
+    for (String ns : List.of(namespace, serviceNamespace, mesh.rootNamespace())) {
+      for (Resource<DestinationRule> r : candidates) {
+        if (r.namespace().equals(ns) && (ns.equals(namespace) || exported(r, namespace))) {
+          return Optional.of(r);
+        }
+      }
+    }
+    for (Resource<DestinationRule> r : candidates) {
+      if (exported(r, namespace)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean exported(Resource<DestinationRule> r, String namespace) {
+    List<String> to = r.spec().exportTo();
+    if (to.isEmpty() || to.contains("*")) {
+      return true;
+    }
+    return to.contains(namespace) || (to.contains(".") && r.namespace().equals(namespace));
+  }
+
+  /** Gateways whose selector matches a gateway proxy's labels (in any namespace, Istio's default). */
+  public List<Resource<Gateway>> gatewaysFor(Map<String, String> labels) {
+    return gateways.stream()
+        .filter(g -> !g.spec().selector().isEmpty() && LabelMatch.selects(g.spec().selector(), labels))
+        .sorted(BY_KEY)
+        .toList();
+  }
+}
