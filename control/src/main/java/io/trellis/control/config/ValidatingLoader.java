@@ -3,8 +3,9 @@ package io.trellis.control.config;
 import io.trellis.api.load.ConfigLoader;
 import io.trellis.api.load.LoadResult;
 import io.trellis.api.model.Resource;
+import io.trellis.api.validate.ConfigValidator;
 import io.trellis.api.validate.Problem;
-import java.util.ArrayList;
+import io.trellis.api.validate.ValidationReport;
 import java.util.List;
 
 /**
@@ -37,6 +38,7 @@ public final class ValidatingLoader {
   }
 
   private final ConfigLoader loader;
+  private final ConfigValidator validator = new ConfigValidator();
 
   public ValidatingLoader() {
     this(new ConfigLoader());
@@ -46,11 +48,13 @@ public final class ValidatingLoader {
     this.loader = loader;
   }
 
-  /** Loads and validates {@code content}, naming it {@code fileName} in every message. */
+  /**
+   * Loads and validates {@code content} with Istio's webhook semantics (binding, then every
+   * kind's own rules), naming it {@code fileName} in every message.
+   */
   public Outcome load(String fileName, String content) {
-    LoadResult result = loader.load(fileName, content);
-    List<Problem> problems = new ArrayList<>(result.problems());
-    problems.sort(Problem.BY_LOCATION);
-    return new Outcome(result.resources(), problems);
+    LoadResult loaded = loader.load(fileName, content);
+    ValidationReport report = validator.validate(loaded);
+    return new Outcome(loaded.resources(), report.problems());
   }
 }

@@ -136,6 +136,20 @@ class ConfigStoreTest {
   }
 
   @Test
+  void semanticValidationRejectsAFileThatBindsCleanly() throws Exception {
+    Files.writeString(dir.resolve("reviews.yaml"), virtualService("reviews", "v1"));
+    startStore();
+    // Well-formed, but a negative weight is what Istio's webhook refuses.
+    Files.writeString(
+        dir.resolve("reviews.yaml"),
+        virtualService("reviews", "v2").replace("subset: v2", "subset: v2\n      weight: -5"));
+    source.rescan();
+    assertThat(subsetOf(REVIEWS)).isEqualTo("v1");
+    assertThat(store.snapshot().rejections()).singleElement().satisfies(r ->
+        assertThat(r.messages()).anySatisfy(m -> assertThat(m).isEqualTo("reviews.yaml:13: VirtualService default/reviews: spec.http[0].route[0].weight: weight -5 < 0 (expected: >= 0)")));
+  }
+
+  @Test
   void aNewInvalidFileContributesNothing() throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), brokenVirtualService("reviews"));
     Files.writeString(dir.resolve("good.yaml"), virtualService("ratings", "v1"));
