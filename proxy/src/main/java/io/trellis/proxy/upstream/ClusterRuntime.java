@@ -155,6 +155,8 @@ final class ClusterRuntime implements UpstreamCluster {
         specs.add(spec(l, e, address));
       }
     }
+    stats.updateAttempt.inc();
+    stats.updateSuccess.inc();
     updateMembership(specs, assignment.overprovisioningFactor());
     markWarm();
   }
@@ -183,9 +185,9 @@ final class ClusterRuntime implements UpstreamCluster {
    * Replaces the membership. Hosts whose identity is unchanged are kept (with their pools and
    * counters) and updated in place; removed hosts drain.
    */
-  synchronized void updateMembership(List<HostSpec> specs, int overprovisioning) {
+  synchronized boolean updateMembership(List<HostSpec> specs, int overprovisioning) {
     if (closed) {
-      return;
+      return false;
     }
     Map<String, UpstreamHost> previous = new HashMap<>();
     for (UpstreamHost h : hosts) {
@@ -216,11 +218,13 @@ final class ClusterRuntime implements UpstreamCluster {
     }
     overprovisioningFactor = overprovisioning;
     if (!changed && !hosts.isEmpty()) {
-      return;
+      stats.updateNoRebuild.inc();
+      return false;
     }
     hosts = List.copyOf(next.values());
     stats.membershipChange.inc();
     rebuildBalancer();
+    return true;
   }
 
   private static String key(UpstreamHost h) {
@@ -256,6 +260,10 @@ final class ClusterRuntime implements UpstreamCluster {
   }
 
   /** LOGICAL_DNS: the single host follows the name's first address. */
+  ClusterStats stats() {
+    return stats;
+  }
+
   synchronized void setLogicalAddress(HostSpec spec) {
     if (closed) {
       return;

@@ -25,6 +25,10 @@ final class ClusterStats {
   final Gauge membershipHealthy;
   final Counter lbHealthyPanic;
   final Counter membershipChange;
+  final Counter updateAttempt;
+  final Counter updateSuccess;
+  final Counter updateFailure;
+  final Counter updateNoRebuild;
 
   ClusterStats(StatsStore store, String clusterName) {
     String p = "cluster." + clusterName + ".";
@@ -44,5 +48,9 @@ final class ClusterStats {
     membershipHealthy = store.gauge(p + "membership_healthy");
     lbHealthyPanic = store.counter(p + "lb_healthy_panic");
     membershipChange = store.counter(p + "membership_change");
+    updateAttempt = store.counter(p + "update_attempt");
+    updateSuccess = store.counter(p + "update_success");
+    updateFailure = store.counter(p + "update_failure");
+    updateNoRebuild = store.counter(p + "update_no_rebuild");
   }
 }

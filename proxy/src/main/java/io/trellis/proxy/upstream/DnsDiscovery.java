@@ -78,7 +78,9 @@ final class DnsDiscovery {
       cluster.markWarm();
       return;
     }
+    cluster.stats().updateAttempt.inc();
     int[] outstanding = {targets.size()};
+    int[] failed = {0};
     Duration[] minTtl = {null};
     for (Target t : targets) {
       resolver.resolve(t.endpoint.address(), config.dnsLookupFamily()).addListener((Future<DnsAnswer> f) -> {
@@ -88,8 +90,11 @@ final class DnsDiscovery {
           if (ttl != null && (minTtl[0] == null || ttl.compareTo(minTtl[0]) < 0)) {
             minTtl[0] = ttl;
           }
-        } // on failure keep the last good answer
+        } else {
+          failed[0]++; // keep the last good answer
+        }
         if (--outstanding[0] == 0) {
+          (failed[0] == 0 ? cluster.stats().updateSuccess : cluster.stats().updateFailure).inc();
           roundDone(minTtl[0]);
         }
       });
