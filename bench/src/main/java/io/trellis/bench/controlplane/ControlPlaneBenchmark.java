@@ -73,7 +73,11 @@ public final class ControlPlaneBenchmark {
         awaitPort(port, cp);
         startMs = (System.nanoTime() - t0) / 1e6;
         progress.printf("bench control-plane: xDS port open after %.0f ms%n", startMs);
-        rows.addAll(measure(cp, mesh, configDir, workDir.resolve("scratch"), port));
+        for (int k = 0; k < options.modes().size(); k++) {
+          XdsMode mode = options.modes().get(k);
+          int changed = (options.services() / 2 + k) % options.services();
+          rows.addAll(measure(cp, mesh, configDir, workDir.resolve("scratch"), port, mode, changed));
+        }
       } catch (TargetUnavailableException e) {
         fail(rows, e.getMessage());
       } catch (InterruptedException e) {
@@ -93,8 +97,10 @@ public final class ControlPlaneBenchmark {
   private void fail(List<ControlPlaneRow> rows, String reason) {
     progress.println("bench control-plane: not measured: " + reason);
     rows.clear();
-    for (String phase : PHASES) {
-      rows.add(ControlPlaneRow.failed(NAME, "sotw", phase, options.services(), options.proxies(), reason));
+    for (XdsMode mode : options.modes()) {
+      for (String phase : PHASES) {
+        rows.add(ControlPlaneRow.failed(NAME, mode.label(), phase, options.services(), options.proxies(), reason));
+      }
     }
   }
 
@@ -137,14 +143,16 @@ public final class ControlPlaneBenchmark {
         "xDS port " + port + " not open within " + PORT_DEADLINE.toSeconds() + " s; output ends with:\n" + cp.logTail(10));
   }
 
-  private List<ControlPlaneRow> measure(BenchProcess cp, MeshConfig mesh, Path configDir, Path scratch, int port)
+  private List<ControlPlaneRow> measure(
+      BenchProcess cp, MeshConfig mesh, Path configDir, Path scratch, int port, XdsMode mode, int changed)
       throws InterruptedException, IOException {
     List<ControlPlaneRow> rows = new ArrayList<>();
     int m = options.proxies();
-    try (ProxyFleet fleet = new ProxyFleet(port, m, options.namespaces(), System::nanoTime)) {
+    String tag = "bench control-plane: " + mode.label() + ": ";
+    try (ProxyFleet fleet = new ProxyFleet(port, m, options.namespaces(), mode, System::nanoTime)) {
       double cpu0 = proc.cpuSeconds(cp.pid());
       PushCounters.Totals before = fleet.counters().snapshot();
-      progress.println("bench control-plane: connecting " + m + " simulated sidecars");
+      progress.println(tag + "connecting " + m + " simulated sidecars");
       fleet.start();
       boolean all = fleet.awaitInitialConfig(options.initialDeadline());
       double[] initial = fleet.initialConfigMs();
@@ -155,24 +163,24 @@ public final class ControlPlaneBenchmark {
           row("initial", initial, afterInitial.minus(before), cpu1 - cpu0, cp, fleet,
               all ? null : initial.length + " of " + m + " proxies had their full configuration after "
                   + options.initialDeadline().toSeconds() + " s" + failure(fleet)));
-      progress.println("bench control-plane: initial: " + brief(rows.getLast()));
+      progress.println(tag + "initial: " + brief(rows.getLast()));
       if (initial.length == 0) {
-        rows.add(ControlPlaneRow.failed(NAME, "sotw", "vs-change", options.services(), m, "no proxy got its initial configuration"));
-        rows.add(ControlPlaneRow.failed(NAME, "sotw", "endpoint-change", options.services(), m, "no proxy got its initial configuration"));
+        String why = "no proxy got its initial configuration" + failure(fleet);
+        rows.add(ControlPlaneRow.failed(NAME, mode.label(), "vs-change", options.services(), m, why));
+        rows.add(ControlPlaneRow.failed(NAME, mode.label(), "endpoint-change", options.services(), m, why));
         return rows;
       }
 
-      int changed = options.services() / 2;
       ConvergenceWatch vs = fleet.watch(XdsTypes.ROUTE, mesh.cluster(changed, "v2"));
       mesh.routeToV2(configDir, scratch, changed);
       rows.add(change("vs-change", vs, fleet, cp, afterInitial));
-      progress.println("bench control-plane: vs-change: " + brief(rows.getLast()));
+      progress.println(tag + "vs-change: " + brief(rows.getLast()));
 
       PushCounters.Totals afterVs = fleet.counters().snapshot();
       ConvergenceWatch ep = fleet.watch(XdsTypes.ENDPOINT, mesh.movedAddress(changed));
       mesh.moveEndpoint(configDir, scratch, changed);
       rows.add(change("endpoint-change", ep, fleet, cp, afterVs));
-      progress.println("bench control-plane: endpoint-change: " + brief(rows.getLast()));
+      progress.println(tag + "endpoint-change: " + brief(rows.getLast()));
     }
     return rows;
   }
@@ -196,7 +204,7 @@ public final class ControlPlaneBenchmark {
     OptionalDouble heap = JvmHeap.usedMib(cp.pid());
     return new ControlPlaneRow(
         NAME,
-        "sotw",
+        fleet.mode().label(),
         phase,
         note == null ? "ok" : "incomplete",
         options.services(),
@@ -261,7 +269,7 @@ public final class ControlPlaneBenchmark {
     s.put("mesh", options.services() + " services in " + options.namespaces()
         + " namespaces, each a ServiceEntry (STATIC, 2 endpoints, port " + MeshConfig.PORT
         + " HTTP), a DestinationRule (subsets v1, v2) and a VirtualService (all to v1), one file each");
-    s.put("proxies", options.proxies() + " simulated sidecars (ADS state of the world, Envoy-style subscribe and ACK),"
+    s.put("proxies", options.proxies() + " simulated sidecars (ADS, Envoy-style subscribe and ACK),"
         + " Istio node ids and metadata, spread over the same namespaces, up to " + ProxyFleet.STREAMS_PER_CHANNEL
         + " streams per gRPC channel");
     s.put("initial", "per proxy: from opening its stream to holding CDS, LDS and every EDS/RDS resource they name");
@@ -272,7 +280,8 @@ public final class ControlPlaneBenchmark {
     s.put("cpu_s", "utime+stime of the control-plane process over the phase, from /proc/PID/stat");
     s.put("heap_mb", "used heap at the end of the phase, from jcmd GC.heap_info (live and garbage)");
     s.put("pinning", "none: the control plane and the simulated proxies share all cores");
-    s.put("delta", "not measured: the simulated proxies speak state of the world only");
+    s.put("modes", "each mode in turn against the same control plane: sotw (StreamAggregatedResources) and delta"
+        + " (DeltaAggregatedResources); each mode edits its own service");
     return s;
   }
 
@@ -280,11 +289,11 @@ public final class ControlPlaneBenchmark {
   public static String table(ControlPlaneReport report) {
     TextTable t =
         new TextTable(
-            List.of("name", "phase", "proxies", "converged", "p50 ms", "p99 ms", "max ms", "resources", "MB pushed", "cp cpu s", "heap MB", "rss MB", "nacks"));
+            List.of("name", "mode", "phase", "proxies", "converged", "p50 ms", "p99 ms", "max ms", "resources", "MB pushed", "cp cpu s", "heap MB", "rss MB", "nacks"));
     List<String> notes = new ArrayList<>();
     for (ControlPlaneRow r : report.rows()) {
       if (r.status().equals("error")) {
-        t.row(List.of(r.name(), r.phase(), Integer.toString(r.proxies()), "error", "-", "-", "-", "-", "-", "-", "-", "-", "-"));
+        t.row(List.of(r.name(), r.mode(), r.phase(), Integer.toString(r.proxies()), "error", "-", "-", "-", "-", "-", "-", "-", "-", "-"));
         String n = r.name() + ": error: " + r.note();
         if (!notes.contains(n)) {
           notes.add(n);
@@ -294,6 +303,7 @@ public final class ControlPlaneBenchmark {
       t.row(
           List.of(
               r.name(),
+              r.mode(),
               r.phase(),
               Integer.toString(r.proxies()),
               Integer.toString(r.converged()),
@@ -307,7 +317,7 @@ public final class ControlPlaneBenchmark {
               TextTable.num(r.rssMb(), 0),
               Integer.toString(r.nacks())));
       if (r.note() != null) {
-        notes.add(r.name() + " " + r.phase() + ": " + r.note());
+        notes.add(r.name() + " " + r.mode() + " " + r.phase() + ": " + r.note());
       }
     }
     StringBuilder sb = new StringBuilder();

@@ -2,6 +2,7 @@ package io.trellis.bench.controlplane;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a {@code bench control-plane} run is set up.
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param launcher the {@code trellis} launcher; null when unknown
  * @param initialDeadline how long all proxies may take to get their initial configuration
  * @param changeDeadline how long one change may take to reach every proxy
+ * @param modes the ADS variants to run, one fleet after the other against the same control plane
  */
 public record ControlPlaneOptions(
     boolean quick,
@@ -21,7 +23,8 @@ public record ControlPlaneOptions(
     int namespaces,
     Path launcher,
     Duration initialDeadline,
-    Duration changeDeadline) {
+    Duration changeDeadline,
+    List<XdsMode> modes) {
 
   public static final int DEFAULT_SERVICES = 1000;
   public static final int DEFAULT_PROXIES = 2000;
@@ -39,6 +42,14 @@ public record ControlPlaneOptions(
     if (namespaces < 1) {
       throw new IllegalArgumentException("namespaces: " + namespaces + " (expected: at least 1)");
     }
+    modes = List.copyOf(modes);
+    if (modes.isEmpty()) {
+      throw new IllegalArgumentException("modes: none (expected: sotw, delta or both)");
+    }
+    if (services < modes.size()) {
+      // each mode edits its own service, so that the second run's edit is a change too
+      throw new IllegalArgumentException("services: " + services + " (expected: at least " + modes.size() + ", one per mode)");
+    }
   }
 
   /** Defaults for a run; {@code services}/{@code proxies} null means the default for the mode. */
@@ -51,6 +62,11 @@ public record ControlPlaneOptions(
         10,
         launcher,
         quick ? Duration.ofSeconds(40) : Duration.ofMinutes(5),
-        quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30));
+        quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30),
+        List.of(XdsMode.SOTW, XdsMode.DELTA));
+  }
+
+  public ControlPlaneOptions withModes(List<XdsMode> m) {
+    return new ControlPlaneOptions(quick, outDir, services, proxies, namespaces, launcher, initialDeadline, changeDeadline, m);
   }
 }

@@ -1,7 +1,6 @@
 package io.trellis.bench.controlplane;
 
 import com.google.protobuf.Any;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,11 +30,12 @@ final class ConvergenceWatch {
     this.remaining = new CountDownLatch(proxies);
   }
 
-  void offer(int proxy, DiscoveryResponse response, long nowNanos) {
-    if (!response.getTypeUrl().equals(typeUrl) || seenNanos.get(proxy) != 0) {
+  /** A response of {@code type} with these resources reached proxy {@code proxy} at {@code nowNanos}. */
+  void offer(int proxy, String type, Iterable<Any> resources, long nowNanos) {
+    if (!type.equals(typeUrl) || seenNanos.get(proxy) != 0) {
       return;
     }
-    for (Any resource : response.getResourcesList()) {
+    for (Any resource : resources) {
       // ISO-8859-1 maps every byte to one char, so an ASCII marker is found wherever its bytes are
       if (resource.getValue().toString(StandardCharsets.ISO_8859_1).contains(marker)) {
         if (seenNanos.compareAndSet(proxy, 0, nowNanos)) {

@@ -1,7 +1,7 @@
 package io.trellis.bench.controlplane;
 
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import com.google.protobuf.Any;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
@@ -30,7 +30,8 @@ public final class ProxyFleet implements AutoCloseable {
   static final int MAX_CHANNELS = 16;
 
   private final List<ManagedChannel> channels = new ArrayList<>();
-  private final List<SimulatedProxy> proxies = new ArrayList<>();
+  private final List<FleetMember> proxies = new ArrayList<>();
+  private final XdsMode mode;
   private final ExecutorService callbacks;
   private final LongSupplier nanoClock;
   private final ResourceNames names = new ResourceNames();
@@ -46,8 +47,9 @@ public final class ProxyFleet implements AutoCloseable {
    * Connects {@code proxies} sidecars spread over {@code namespaces} namespaces to the ADS server
    * at 127.0.0.1:{@code port}.
    */
-  public ProxyFleet(int port, int proxies, int namespaces, LongSupplier nanoClock) {
+  public ProxyFleet(int port, int proxies, int namespaces, XdsMode mode, LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
+    this.mode = mode;
     this.initial = new CountDownLatch(proxies);
     this.callbacks =
         Executors.newFixedThreadPool(
@@ -67,13 +69,14 @@ public final class ProxyFleet implements AutoCloseable {
               .build());
     }
     for (int i = 0; i < proxies; i++) {
-      this.proxies.add(new SimulatedProxy(i, SidecarIdentity.of(i, namespaces).node(), this));
+      io.envoyproxy.envoy.config.core.v3.Node node = SidecarIdentity.of(i, namespaces).node();
+      this.proxies.add(mode == XdsMode.DELTA ? new DeltaSimulatedProxy(i, node, this) : new SimulatedProxy(i, node, this));
     }
   }
 
   /** Opens every proxy's stream and sends its first requests. */
   public void start() {
-    for (SimulatedProxy p : proxies) {
+    for (FleetMember p : proxies) {
       p.start(AggregatedDiscoveryServiceGrpc.newStub(channels.get(p.index() % channels.size())));
     }
   }
@@ -85,7 +88,7 @@ public final class ProxyFleet implements AutoCloseable {
 
   /** Per-proxy time to full initial configuration in ms, sorted, for the proxies that got there. */
   public double[] initialConfigMs() {
-    return proxies.stream().mapToDouble(SimulatedProxy::initialConfigMs).filter(v -> v >= 0).sorted().toArray();
+    return proxies.stream().mapToDouble(FleetMember::initialConfigMs).filter(v -> v >= 0).sorted().toArray();
   }
 
   /**
@@ -127,11 +130,15 @@ public final class ProxyFleet implements AutoCloseable {
     return nanoClock.getAsLong();
   }
 
-  void observed(int proxy, DiscoveryResponse response, long nowNanos) {
+  void observed(int proxy, String typeUrl, Iterable<Any> resources, long nowNanos) {
     ConvergenceWatch w = watch.get();
     if (w != null) {
-      w.offer(proxy, response, nowNanos);
+      w.offer(proxy, typeUrl, resources, nowNanos);
     }
+  }
+
+  public XdsMode mode() {
+    return mode;
   }
 
   void initialConfigComplete() {
@@ -142,7 +149,7 @@ public final class ProxyFleet implements AutoCloseable {
     nacks.incrementAndGet();
   }
 
-  void streamFailed(SimulatedProxy p) {
+  void streamFailed(FleetMember p) {
     if (closing) {
       return;
     }
@@ -153,7 +160,7 @@ public final class ProxyFleet implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    proxies.forEach(SimulatedProxy::stop);
+    proxies.forEach(FleetMember::stop);
     for (ManagedChannel c : channels) {
       c.shutdownNow();
     }

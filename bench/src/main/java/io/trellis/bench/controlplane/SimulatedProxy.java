@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * read). Envoy asks for new EDS/RDS names before ACKing the CDS/LDS response that introduced them,
  * and so does this.
  */
-final class SimulatedProxy implements StreamObserver<DiscoveryResponse> {
+final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMember {
 
   /** Per type: the last accepted version, the last nonce, the names subscribed to. */
   private static final class TypeState {
@@ -51,7 +51,8 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse> {
     }
   }
 
-  void start(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub) {
+  @Override
+  public void start(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub) {
     startNanos = fleet.nanoTime();
     synchronized (this) {
       requests = stub.streamAggregatedResources(this);
@@ -92,7 +93,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse> {
       state.responded = true;
       send(response.getTypeUrl(), state, null);
     }
-    fleet.observed(index, response, now);
+    fleet.observed(index, response.getTypeUrl(), response.getResourcesList(), now);
     if (completeNanos == 0 && complete()) {
       completeNanos = now;
       fleet.initialConfigComplete();
@@ -171,7 +172,8 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse> {
     fleet.streamFailed(this);
   }
 
-  void stop() {
+  @Override
+  public void stop() {
     synchronized (this) {
       if (requests != null && failure == null) {
         try {
@@ -183,16 +185,18 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse> {
     }
   }
 
-  int index() {
+  @Override
+  public int index() {
     return index;
   }
 
-  String failure() {
+  @Override
+  public String failure() {
     return failure;
   }
 
-  /** Milliseconds from opening the stream to holding every subscribed resource; -1 if not yet. */
-  double initialConfigMs() {
+  @Override
+  public double initialConfigMs() {
     long c = completeNanos;
     return c == 0 ? -1 : (c - startNanos) / 1e6;
   }

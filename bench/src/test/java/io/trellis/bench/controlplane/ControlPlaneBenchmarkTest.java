@@ -31,7 +31,7 @@ class ControlPlaneBenchmarkTest {
 
     assertThat(outcome.file()).exists();
     JsonNode json = ResultFile.mapper().readTree(outcome.file().toFile());
-    assertThat(json.at("/rows")).hasSize(3);
+    assertThat(json.at("/rows")).hasSize(6); // sotw and delta, three phases each
     for (JsonNode row : json.at("/rows")) {
       assertThat(row.get("status").asText()).isEqualTo("error");
       assertThat(row.get("note").asText()).contains("`trellis control-plane` is not available", "Unmatched argument");

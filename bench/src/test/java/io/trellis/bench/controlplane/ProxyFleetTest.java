@@ -38,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The simulated sidecars against java-control-plane's own ADS server (SimpleCache +
@@ -53,6 +55,7 @@ class ProxyFleetTest {
   private final SimpleCache<String> cache = new SimpleCache<>(node -> "mesh");
   private final Set<String> ackedVersions = ConcurrentHashMap.newKeySet();
   private final Set<String> nodesSeen = ConcurrentHashMap.newKeySet();
+  private final Set<String> deltaAcks = ConcurrentHashMap.newKeySet();
   private Server server;
 
   @BeforeEach
@@ -70,7 +73,14 @@ class ProxyFleetTest {
           }
 
           @Override
-          public void onV3StreamDeltaRequest(long streamId, io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest request) {}
+          public void onV3StreamDeltaRequest(long streamId, io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest request) {
+            if (request.hasNode()) {
+              nodesSeen.add(request.getNode().getId());
+            }
+            if (!request.getResponseNonce().isEmpty()) {
+              deltaAcks.add(request.getTypeUrl());
+            }
+          }
         };
     V3DiscoveryServer xds = new V3DiscoveryServer(callbacks, cache);
     cache.setSnapshot("mesh", snapshot("1", -1, -1));
@@ -86,9 +96,10 @@ class ProxyFleetTest {
     server.shutdownNow().awaitTermination();
   }
 
-  @Test
-  void everyProxyGetsItsConfigAcksItAndFollowsChanges() throws Exception {
-    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), PROXIES, 4, System::nanoTime)) {
+  @ParameterizedTest
+  @EnumSource(XdsMode.class)
+  void everyProxyGetsItsConfigAcksItAndFollowsChanges(XdsMode mode) throws Exception {
+    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), PROXIES, 4, mode, System::nanoTime)) {
       fleet.start();
       assertThat(fleet.awaitInitialConfig(Duration.ofSeconds(20))).isTrue();
       assertThat(fleet.initialConfigMs()).hasSize(PROXIES);
@@ -100,8 +111,12 @@ class ProxyFleetTest {
       assertThat(initial.resources().get("eds")).isGreaterThanOrEqualTo((long) PROXIES * 2 * SERVICES);
       assertThat(initial.resources().get("rds")).isEqualTo(PROXIES);
       assertThat(initial.totalBytes()).isPositive();
-      await(() -> ackedVersions.containsAll(List.of(
-          XdsTypes.CLUSTER + "@1", XdsTypes.ENDPOINT + "@1", XdsTypes.LISTENER + "@1", XdsTypes.ROUTE + "@1")));
+      if (mode == XdsMode.SOTW) {
+        await(() -> ackedVersions.containsAll(List.of(
+            XdsTypes.CLUSTER + "@1", XdsTypes.ENDPOINT + "@1", XdsTypes.LISTENER + "@1", XdsTypes.ROUTE + "@1")));
+      } else {
+        await(() -> deltaAcks.containsAll(XdsTypes.ALL));
+      }
 
       // a route change: service 7 now goes to subset v2
       ConvergenceWatch route = fleet.watch(XdsTypes.ROUTE, cluster(7, "v2"));
@@ -111,11 +126,18 @@ class ProxyFleetTest {
       assertThat(route.latenciesMs()[0]).isNotNegative();
 
       // an endpoint change: service 3's v1 endpoint moves
+      PushCounters.Totals beforeMove = fleet.counters().snapshot();
       ConvergenceWatch endpoint = fleet.watch(XdsTypes.ENDPOINT, "10.254.0.3");
       cache.setSnapshot("mesh", snapshot("3", 7, 3));
       assertThat(endpoint.await(Duration.ofSeconds(20))).isTrue();
       assertThat(endpoint.latenciesMs()).hasSize(PROXIES);
-      await(() -> ackedVersions.contains(XdsTypes.ENDPOINT + "@3"));
+      if (mode == XdsMode.SOTW) {
+        await(() -> ackedVersions.contains(XdsTypes.ENDPOINT + "@3"));
+      } else {
+        // incremental: only the one changed assignment travels, not all 2 x SERVICES of them
+        await(() -> fleet.counters().snapshot().minus(beforeMove).resources().get("eds") >= PROXIES);
+        assertThat(fleet.counters().snapshot().minus(beforeMove).resources().get("eds")).isEqualTo((long) PROXIES);
+      }
       assertThat(fleet.nacks()).isZero();
       assertThat(fleet.failedStreams()).isZero();
     }
@@ -123,7 +145,7 @@ class ProxyFleetTest {
 
   @Test
   void aWatchDoesNotFireOnResourcesWithoutTheMarker() throws Exception {
-    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, 1, System::nanoTime)) {
+    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, 1, XdsMode.SOTW, System::nanoTime)) {
       fleet.start();
       assertThat(fleet.awaitInitialConfig(Duration.ofSeconds(20))).isTrue();
       ConvergenceWatch never = fleet.watch(XdsTypes.ROUTE, cluster(7, "v2"));

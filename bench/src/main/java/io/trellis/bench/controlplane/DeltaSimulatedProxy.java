@@ -1,0 +1,191 @@
+package io.trellis.bench.controlplane;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One sidecar on incremental ADS (DeltaAggregatedResources), as Envoy speaks it: wildcard CDS and
+ * LDS; EDS and RDS subscribed and unsubscribed by name as clusters and listeners come and go; each
+ * response ACKed by its nonce. Because a delta response carries only what changed, the proxy keeps
+ * what it holds per type and derives its EDS/RDS subscriptions from all clusters and listeners it
+ * holds, not from the last response.
+ */
+final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse>, FleetMember {
+
+  private final int index;
+  private final Node node;
+  private final ProxyFleet fleet;
+  /** Per type: resource name → what it makes us subscribe to (CDS: EDS name; LDS: RDS names; others: empty). */
+  private final Map<String, Map<String, List<String>>> held = new HashMap<>();
+  private final Map<String, Set<String>> subscribed = new HashMap<>();
+  private final Set<String> responded = new HashSet<>();
+  private StreamObserver<DeltaDiscoveryRequest> requests;
+  private boolean nodeSent;
+  private volatile long startNanos;
+  private volatile long completeNanos;
+  private volatile String failure;
+
+  DeltaSimulatedProxy(int index, Node node, ProxyFleet fleet) {
+    this.index = index;
+    this.node = node;
+    this.fleet = fleet;
+    for (String t : XdsTypes.ALL) {
+      held.put(t, new HashMap<>());
+      subscribed.put(t, Set.of());
+    }
+  }
+
+  @Override
+  public void start(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub) {
+    startNanos = fleet.nanoTime();
+    synchronized (this) {
+      requests = stub.deltaAggregatedResources(this);
+      // an empty first subscription is a wildcard subscription
+      send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(XdsTypes.CLUSTER));
+      send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(XdsTypes.LISTENER));
+    }
+  }
+
+  @Override
+  public void onNext(DeltaDiscoveryResponse response) {
+    long now = fleet.nanoTime();
+    String type = response.getTypeUrl();
+    fleet.counters().record(type, response.getResourcesCount(), response.getSerializedSize());
+    List<Any> values = new ArrayList<>(response.getResourcesCount());
+    synchronized (this) {
+      Map<String, List<String>> mine = held.get(type);
+      if (mine == null) {
+        send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(type).setResponseNonce(response.getNonce()));
+        return;
+      }
+      try {
+        for (Resource r : response.getResourcesList()) {
+          values.add(r.getResource());
+          mine.put(r.getName(), follows(type, r.getResource()));
+        }
+      } catch (InvalidProtocolBufferException e) {
+        send(
+            DeltaDiscoveryRequest.newBuilder()
+                .setTypeUrl(type)
+                .setResponseNonce(response.getNonce())
+                .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage("cannot parse: " + e.getMessage())));
+        fleet.nack();
+        return;
+      }
+      response.getRemovedResourcesList().forEach(mine::remove);
+      responded.add(type);
+      // like Envoy: subscribe to what the new clusters/listeners need before ACKing them
+      if (type.equals(XdsTypes.CLUSTER)) {
+        resubscribe(XdsTypes.ENDPOINT, mine);
+      } else if (type.equals(XdsTypes.LISTENER)) {
+        resubscribe(XdsTypes.ROUTE, mine);
+      }
+      send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(type).setResponseNonce(response.getNonce()));
+    }
+    fleet.observed(index, type, values, now);
+    if (completeNanos == 0 && complete()) {
+      completeNanos = now;
+      fleet.initialConfigComplete();
+    }
+  }
+
+  private List<String> follows(String type, Any resource) throws InvalidProtocolBufferException {
+    return switch (type) {
+      case XdsTypes.CLUSTER -> {
+        String eds = fleet.names().edsName(resource.getValue());
+        yield eds.isEmpty() ? List.of() : List.of(eds);
+      }
+      case XdsTypes.LISTENER -> fleet.names().rdsNames(resource.getValue());
+      default -> List.of();
+    };
+  }
+
+  private void resubscribe(String type, Map<String, List<String>> from) {
+    Set<String> want = new TreeSet<>();
+    from.values().forEach(want::addAll);
+    Set<String> have = subscribed.get(type);
+    if (want.equals(have)) {
+      return;
+    }
+    Set<String> add = new TreeSet<>(want);
+    add.removeAll(have);
+    Set<String> drop = new TreeSet<>(have);
+    drop.removeAll(want);
+    subscribed.put(type, Set.copyOf(want));
+    held.get(type).keySet().removeAll(drop);
+    send(
+        DeltaDiscoveryRequest.newBuilder()
+            .setTypeUrl(type)
+            .addAllResourceNamesSubscribe(add)
+            .addAllResourceNamesUnsubscribe(drop));
+  }
+
+  private synchronized boolean complete() {
+    return responded.contains(XdsTypes.CLUSTER)
+        && responded.contains(XdsTypes.LISTENER)
+        && held.get(XdsTypes.ENDPOINT).keySet().containsAll(subscribed.get(XdsTypes.ENDPOINT))
+        && held.get(XdsTypes.ROUTE).keySet().containsAll(subscribed.get(XdsTypes.ROUTE));
+  }
+
+  private void send(DeltaDiscoveryRequest.Builder b) {
+    if (!nodeSent) {
+      b.setNode(node);
+      nodeSent = true;
+    }
+    requests.onNext(b.build());
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    failure = "stream failed: " + t.getMessage();
+    fleet.streamFailed(this);
+  }
+
+  @Override
+  public void onCompleted() {
+    failure = "server closed the stream";
+    fleet.streamFailed(this);
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (requests != null && failure == null) {
+        try {
+          requests.onCompleted();
+        } catch (RuntimeException alreadyClosed) {
+          // the channel is going away anyway
+        }
+      }
+    }
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public String failure() {
+    return failure;
+  }
+
+  @Override
+  public double initialConfigMs() {
+    long c = completeNanos;
+    return c == 0 ? -1 : (c - startNanos) / 1e6;
+  }
+}
