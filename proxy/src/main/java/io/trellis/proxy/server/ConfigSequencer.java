@@ -7,7 +7,6 @@ import io.trellis.proxy.config.listener.ListenerConfig;
 import io.trellis.proxy.config.route.RouteConfig;
 import io.trellis.proxy.xds.ListenerResource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,10 +42,8 @@ public final class ConfigSequencer {
   private final Map<String, ClusterConfig> staticClusters;
   private final Map<String, ListenerConfig> staticListeners;
 
-  private Map<String, ClusterConfig> dynamicClusters = Map.of();
   private Map<String, EndpointsConfig> endpoints = Map.of();
   private Map<String, RouteConfig> routes = Map.of();
-  private Map<String, ListenerConfig> dynamicListeners = Map.of();
 
   private PendingClusters pendingClusters;
   private PendingListeners pendingListeners;
@@ -54,6 +51,7 @@ public final class ConfigSequencer {
   private boolean clustersApplied;
   private boolean listenersApplied;
   private boolean initialized;
+  private volatile Set<String> warming = Set.of();
 
   private record PendingClusters(String version, Map<String, ClusterConfig> clusters) {}
 
@@ -113,6 +111,7 @@ public final class ConfigSequencer {
     Map<String, ClusterConfig> dynamic = new LinkedHashMap<>(clusters);
     dynamic.keySet().removeAll(staticClusters.keySet());
     pendingClusters = new PendingClusters(version, dynamic);
+    warming = Set.copyOf(dynamic.keySet());
     Map<String, ClusterConfig> all = merged(staticClusters, dynamic);
     targets.subscribeEndpoints(edsNames(all));
     if (!tryApplyClusters()) {
@@ -186,8 +185,8 @@ public final class ConfigSequencer {
     // Endpoints first: a cluster that appears must find its hosts already there.
     targets.applyEndpoints(endpoints);
     targets.applyClusters(List.copyOf(all.values()));
-    dynamicClusters = pending.clusters();
     pendingClusters = null;
+    warming = Set.of();
     clustersApplied = true;
     log.accept("applied CDS version " + pending.version() + ": " + all.size() + " clusters");
     if (pendingListeners != null) {
@@ -207,7 +206,6 @@ public final class ConfigSequencer {
     }
     targets.applyRouteConfigs(routes);
     targets.applyListeners(List.copyOf(all.values()));
-    dynamicListeners = pending.listeners();
     pendingListeners = null;
     if (!pending.version().equals("static") || !expectDynamic) {
       listenersApplied = true;
@@ -255,10 +253,8 @@ public final class ConfigSequencer {
     return out;
   }
 
-  /** The dynamic (ADS) clusters and listeners currently applied, for {@code /config_dump}. */
-  public List<String> dynamicNames() {
-    List<String> out = new ArrayList<>(dynamicClusters.keySet());
-    out.addAll(dynamicListeners.keySet());
-    return out;
+  /** The clusters of a CDS update still waiting for their endpoints; safe from any thread. */
+  public Set<String> warmingClusters() {
+    return warming;
   }
 }
