@@ -67,6 +67,14 @@ final class Exchange implements io.trellis.proxy.upstream.UpstreamStream.Respons
     return x;
   }
 
+  /** Listens to a stream the test drives itself. */
+  static Exchange attach(UpstreamStream stream, EventLoop loop) {
+    Exchange x = new Exchange(loop, true);
+    x.stream = stream;
+    stream.setListener(x);
+    return x;
+  }
+
   static Exchange startOn(HttpConnectionPool pool, EventLoop loop, FullHttpRequest request) {
     Exchange x = new Exchange(loop, true);
     loop.execute(() -> x.start(pool.newStream(), request));

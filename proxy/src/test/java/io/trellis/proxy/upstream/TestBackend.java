@@ -167,6 +167,21 @@ final class TestBackend implements AutoCloseable {
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("partial", StandardCharsets.UTF_8)))
             .addListener(f -> (ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel
                 ? ctx.channel().parent() : ctx.channel()).close());
+      } else if (path.equals("/trailers")) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc");
+        if (!(ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel)) {
+          HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        ctx.write(head);
+        ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("body", StandardCharsets.UTF_8)));
+        io.netty.handler.codec.http.LastHttpContent last = new io.netty.handler.codec.http.DefaultLastHttpContent();
+        last.trailingHeaders().set("grpc-status", "0");
+        ctx.writeAndFlush(last);
+      } else if (path.equals("/goaway")) {
+        ctx.writeAndFlush(text(HttpResponseStatus.OK, "going away")).addListener(f ->
+            ctx.channel().parent().writeAndFlush(
+                new io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame(io.netty.handler.codec.http2.Http2Error.NO_ERROR)));
       } else if (path.equals("/hold")) {
         synchronized (held) {
           held.add(ctx.channel());
