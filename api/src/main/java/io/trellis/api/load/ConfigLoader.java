@@ -10,6 +10,7 @@ import io.trellis.api.validate.Problem;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -83,13 +84,31 @@ public final class ConfigLoader {
    * @throws IOException when a file cannot be read
    */
   public LoadResult load(List<Path> paths) throws IOException {
-    Collector collector = new Collector();
-    for (Path file : files(paths)) {
-      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        read(file.toString(), reader, file.toString().endsWith(".json"), collector);
-      }
+    // Files are independent: parse and bind them in parallel, then merge in file order so the
+    // result does not depend on scheduling.
+    List<Collector> perFile;
+    try {
+      perFile = files(paths).parallelStream().map(this::readFile).toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
-    return collector.result();
+    Collector all = new Collector();
+    for (Collector one : perFile) {
+      all.resources.addAll(one.resources);
+      all.problems.addAll(one.problems);
+      all.withErrors.addAll(one.withErrors);
+    }
+    return all.result();
+  }
+
+  private Collector readFile(Path file) {
+    Collector collector = new Collector();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      read(file.toString(), reader, file.toString().endsWith(".json"), collector);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return collector;
   }
 
   /** Loads one in-memory document set, named {@code fileName} in messages. */
@@ -149,7 +168,10 @@ public final class ConfigLoader {
     String version = slash < 0 ? apiVersion : apiVersion.substring(slash + 1);
 
     List<Problem> problems = new ArrayList<>();
-    ObjectMeta metadata = Binder.bindRecord(map.get("metadata"), ObjectMeta.class, "metadata", (path, message, expected) -> {});
+    List<String[]> metadataProblems = new ArrayList<>();
+    ObjectMeta metadata =
+        Binder.bindRecord(
+            map.get("metadata"), ObjectMeta.class, "metadata", (path, message, expected) -> metadataProblems.add(new String[] {path, message, expected}));
     if (metadata == null) {
       metadata = ObjectMeta.of("", "");
     }
@@ -191,7 +213,9 @@ public final class ConfigLoader {
       problems.add(Problem.error(issue.location(), key, relative(issue.path(), prefix), issue.message(), null));
     }
     Binder.Sink sink = (path, message, expected) -> problems.add(Problem.error(map.locate(path), key, path, message, expected));
-    Binder.bindRecord(map.get("metadata"), ObjectMeta.class, "metadata", sink);
+    for (String[] m : metadataProblems) {
+      sink.error(m[0], m[1], m[2]);
+    }
     if (metadata.name().isEmpty() && metadata.generateName().isEmpty()) {
       problems.add(Problem.error(map.locate("metadata.name"), key, "metadata.name", "name is required", null));
     }

@@ -62,16 +62,19 @@ public final class ConfigValidator {
   public ValidationReport validate(LoadResult loaded) {
     List<Problem> problems = new ArrayList<>(loaded.problems());
     List<Resource<?>> accepted = new ArrayList<>();
-    for (Resource<?> resource : loaded.resources()) {
-      // As Istio's webhook, a resource that did not bind (unknown field, wrong type) is not
-      // checked further: its absent-by-default values would only produce follow-on errors.
-      if (!loaded.isClean(resource)) {
+    // As Istio's webhook, a resource that did not bind (unknown field, wrong type) is not
+    // checked further: its absent-by-default values would only produce follow-on errors.
+    // Resources are independent, so they are checked in parallel and merged in load order.
+    List<List<Problem>> perResource =
+        loaded.resources().parallelStream().map(r -> loaded.isClean(r) ? validate(r) : null).toList();
+    for (int i = 0; i < perResource.size(); i++) {
+      List<Problem> own = perResource.get(i);
+      if (own == null) {
         continue;
       }
-      List<Problem> own = validate(resource);
       problems.addAll(own);
       if (own.stream().noneMatch(Problem::isError)) {
-        accepted.add(resource);
+        accepted.add(loaded.resources().get(i));
       }
     }
     problems.sort(Problem.BY_LOCATION);
