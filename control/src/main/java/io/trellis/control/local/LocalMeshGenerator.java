@@ -1,0 +1,38 @@
+package io.trellis.control.local;
+
+import io.trellis.control.xds.ProxyNode;
+import io.trellis.control.xds.XdsGenerator;
+import io.trellis.control.xds.XdsResources;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Wraps the translation's generator: proxies of the local mesh (node metadata {@value
+ * LocalNode#MODE}) get its output reshaped for how their traffic reaches them; every other proxy
+ * gets it unchanged. Pure and thread-safe as long as the wrapped generator is.
+ */
+public final class LocalMeshGenerator implements XdsGenerator {
+  private final XdsGenerator delegate;
+
+  public LocalMeshGenerator(XdsGenerator delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  @Override
+  public XdsResources generate(ProxyNode node) {
+    XdsResources generated = delegate.generate(node);
+    Optional<LocalNode> local = LocalNode.of(node);
+    if (local.isEmpty()) {
+      return generated;
+    }
+    LocalNode l = local.get();
+    return switch (node.kind()) {
+      case ROUTER -> LocalGatewayRewrite.rewrite(generated, l);
+      case SIDECAR ->
+          l.mode() == LocalNode.Mode.LOOPBACK
+              ? LoopbackSidecarRewrite.rewrite(generated, l)
+              : CapturedSidecarRewrite.rewrite(generated, l);
+      case PROXYLESS_GRPC -> generated;
+    };
+  }
+}
