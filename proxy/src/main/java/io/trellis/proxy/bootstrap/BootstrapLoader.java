@@ -57,7 +57,11 @@ public final class BootstrapLoader {
     } catch (IOException e) {
       throw new BootstrapException(source, "cannot convert to JSON: " + e.getMessage(), e);
     }
-    Bootstrap bootstrap = builder.build();
+    return validated(source, builder.build());
+  }
+
+  /** Validates a bootstrap built in code (e.g. from command-line flags) as a file's would be. */
+  public static Bootstrap validated(String source, Bootstrap bootstrap) throws BootstrapException {
     List<String> problems = BootstrapValidator.validate(bootstrap);
     if (!problems.isEmpty()) {
       throw new BootstrapException(source, problems);

@@ -77,27 +77,34 @@ public final class ProxyServer implements AutoCloseable {
    * @param configLog receives one line per configuration change (the command prints them to stderr)
    * @param warmingTimeout how long a cluster set waits for EDS before it is applied anyway
    * @param backoff reconnect policy for the ADS stream
+   * @param version the build's version, reported by {@code /server_info}
    */
-  public record Options(int concurrency, Clock clock, Consumer<String> configLog, Duration warmingTimeout, Backoff backoff) {
+  public record Options(
+      int concurrency, Clock clock, Consumer<String> configLog, Duration warmingTimeout, Backoff backoff, String version) {
     public static Options defaults() {
       return new Options(
           0,
           Clock.systemUTC(),
           LOG::info,
           ConfigSequencer.DEFAULT_WARMING_TIMEOUT,
-          new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_MAX, new java.util.Random()));
+          new Backoff(Backoff.DEFAULT_INITIAL, Backoff.DEFAULT_MAX, new java.util.Random()),
+          "dev");
     }
 
     public Options withConcurrency(int value) {
-      return new Options(value, clock, configLog, warmingTimeout, backoff);
+      return new Options(value, clock, configLog, warmingTimeout, backoff, version);
     }
 
     public Options withConfigLog(Consumer<String> value) {
-      return new Options(concurrency, clock, value, warmingTimeout, backoff);
+      return new Options(concurrency, clock, value, warmingTimeout, backoff, version);
     }
 
     public Options withBackoff(Backoff value) {
-      return new Options(concurrency, clock, configLog, warmingTimeout, value);
+      return new Options(concurrency, clock, configLog, warmingTimeout, value, version);
+    }
+
+    public Options withVersion(String value) {
+      return new Options(concurrency, clock, configLog, warmingTimeout, backoff, value);
     }
   }
 
@@ -403,8 +410,7 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public String version() {
-      String v = ProxyServer.class.getPackage().getImplementationVersion();
-      return "trellis/" + (v == null ? "dev" : v);
+      return "trellis/" + options.version();
     }
 
     @Override
