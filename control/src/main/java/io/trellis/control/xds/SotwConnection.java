@@ -24,6 +24,7 @@ import java.util.TreeSet;
  * EDS and RDS responses carry only the resources that changed, because a proxy does not.
  */
 final class SotwConnection extends ProxyConnection {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SotwConnection.class);
   private final StreamObserver<DiscoveryResponse> out;
 
   SotwConnection(long streamId, XdsServer server, StreamObserver<DiscoveryResponse> out) {
@@ -60,6 +61,10 @@ final class SotwConnection extends ProxyConnection {
       return;
     }
     TypeState st = typeState(req.getTypeUrl());
+    if (log.isDebugEnabled()) {
+      log.debug("{} asks {} {} (nonce {}, version {}{})", node.id(), req.getTypeUrl(), req.getResourceNamesList(),
+          req.getResponseNonce(), req.getVersionInfo(), req.hasErrorDetail() ? ", NACK " + req.getErrorDetail().getMessage() : "");
+    }
     Set<String> requested = new TreeSet<>(req.getResourceNamesList());
     boolean wildcardType = XdsType.fromTypeUrl(req.getTypeUrl()).map(XdsType::wildcard).orElse(false);
     boolean wildcard = requested.remove("*") || (wildcardType && requested.isEmpty());
@@ -151,6 +156,9 @@ final class SotwConnection extends ProxyConnection {
       st.sentMessages.put(r.name(), r.message());
     }
     out.onNext(resp.build());
+    if (log.isDebugEnabled()) {
+      log.debug("{} sent {} {} (nonce {}, version {})", node.id(), st.typeUrl, toSend.stream().map(XdsResources.Resource::name).toList(), nonce, version);
+    }
     markSent(st, nonce, version, toSend.size(), triggeredAt);
   }
 
