@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.trellis.proxy.config.listener.TcpProxyConfig;
 import io.trellis.proxy.http.ConnectionInfo;
 import io.trellis.proxy.stats.Counter;
@@ -16,11 +15,9 @@ import io.trellis.proxy.upstream.ClusterManager;
 import io.trellis.proxy.upstream.Host;
 import io.trellis.proxy.upstream.LoadBalancerContext;
 import io.trellis.proxy.upstream.UpstreamCluster;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -73,15 +70,15 @@ public final class TcpProxy implements NetworkFilter {
     cxTotal.inc();
     cxActive.inc();
     downstream.closeFuture().addListener(f -> cxActive.dec());
-    Session session = new Session(downstream);
-    downstream.pipeline().addLast("tcp-proxy", session.downstreamSide);
+    EarlyBytes early = new EarlyBytes();
+    downstream.pipeline().addLast("tcp-proxy-early", early);
     UpstreamCluster cluster = clusters.cluster(chooseCluster());
     Host host = cluster == null ? null
         : cluster.chooseHost(new LoadBalancerContext(null, Set.of(), 1, info.originalDestination()));
     if (host == null) {
       noRoute.inc();
       downstream.close();
-      return session;
+      return () -> {};
     }
     Future<Channel> f = cluster.connectTcp(host, downstream.eventLoop());
     f.addListener(done -> {
@@ -90,119 +87,43 @@ public final class TcpProxy implements NetworkFilter {
         downstream.close();
         return;
       }
-      session.connected(f.getNow());
+      Channel upstream = f.getNow();
+      if (!downstream.isActive()) {
+        upstream.close();
+        return;
+      }
+      upstream.closeFuture().addListener(c -> closeOnFlush(downstream));
+      // bytes a listener filter peeked before the upstream existed go first
+      for (Object m : early.drain()) {
+        upstream.write(m);
+      }
+      downstream.pipeline().remove(early);
+      TunnelRelay.join(downstream, upstream, config.idleTimeout(), idleTimeouts::inc);
     });
-    return session;
+    // Envoy lets TCP connections run until the drain time ends; the listener closes them then
+    return () -> {};
   }
 
-  /** One proxied connection pair. */
-  private final class Session implements Drainable {
-    private final Channel downstream;
-    private Channel upstream;
-    private final List<Object> early = new ArrayList<>(1);
-    private long lastActivity = System.nanoTime();
-    private ScheduledFuture<?> idleTimer;
-    final Side downstreamSide = new Side(true);
+  /** Holds bytes that arrive (from listener filters' replay) before the upstream connection exists. */
+  private static final class EarlyBytes extends ChannelInboundHandlerAdapter {
+    private final List<Object> held = new ArrayList<>(1);
 
-    Session(Channel downstream) {
-      this.downstream = downstream;
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      held.add(msg);
     }
 
-    void connected(Channel up) {
-      if (!downstream.isActive()) {
-        up.close();
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
-        return;
-      }
-      upstream = up;
-      up.pipeline().addLast("tcp-proxy", new Side(false));
-      up.closeFuture().addListener(f -> closeOnFlush(downstream));
-      for (Object m : early) {
-        up.write(m);
-      }
-      early.clear();
-      up.flush();
-      up.read();
-      downstream.read();
-      armIdle();
-    }
-
-    private void armIdle() {
-      Duration idle = config.idleTimeout();
-      if (idle.isZero()) {
-        return;
-      }
-      long waited = System.nanoTime() - lastActivity;
-      long delay = idle.toNanos() - waited;
-      if (delay <= 0) {
-        idleTimeouts.inc();
-        downstream.close();
-        if (upstream != null) {
-          upstream.close();
-        }
-        return;
-      }
-      idleTimer = downstream.eventLoop().schedule(this::armIdle, delay, TimeUnit.NANOSECONDS);
+    List<Object> drain() {
+      List<Object> out = List.copyOf(held);
+      held.clear();
+      return out;
     }
 
     @Override
-    public void drain() {
-      // Envoy lets TCP connections run until the drain time ends; the listener closes them then
-    }
-
-    /** Relays what one side reads to the other. */
-    private final class Side extends ChannelInboundHandlerAdapter {
-      private final boolean isDownstream;
-
-      Side(boolean isDownstream) {
-        this.isDownstream = isDownstream;
-      }
-
-      private Channel peer() {
-        return isDownstream ? upstream : downstream;
-      }
-
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActivity = System.nanoTime();
-        Channel peer = peer();
-        if (peer == null) {
-          early.add(msg);
-          return;
-        }
-        peer.writeAndFlush(msg, peer.voidPromise());
-        if (peer.isWritable()) {
-          ctx.channel().read();
-        }
-      }
-
-      @Override
-      public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        Channel peer = peer();
-        if (ctx.channel().isWritable() && peer != null) {
-          peer.read();
-        }
-        ctx.fireChannelWritabilityChanged();
-      }
-
-      @Override
-      public void channelInactive(ChannelHandlerContext ctx) {
-        if (idleTimer != null) {
-          idleTimer.cancel(false);
-        }
-        Channel peer = peer();
-        if (peer != null) {
-          closeOnFlush(peer);
-        }
-        early.forEach(ReferenceCountUtil::release);
-        early.clear();
-      }
-
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
-      }
+    public void channelInactive(ChannelHandlerContext ctx) {
+      held.forEach(ReferenceCountUtil::release);
+      held.clear();
+      ctx.fireChannelInactive();
     }
   }
 

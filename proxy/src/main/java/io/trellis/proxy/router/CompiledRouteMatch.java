@@ -33,7 +33,8 @@ final class CompiledRouteMatch {
   }
 
   boolean matches(RequestView request) {
-    if (!pathMatches(request.path())) {
+    boolean connect = request.request().method().equals(io.netty.handler.codec.http.HttpMethod.CONNECT);
+    if (path instanceof PathMatch.Connect ? !connect : connect || !pathMatches(request.path())) {
       return false;
     }
     if (grpc) {
@@ -66,6 +67,7 @@ final class CompiledRouteMatch {
         yield p.regionMatches(!caseSensitive, 0, pre, 0, pre.length())
             && (p.length() == pre.length() || p.charAt(pre.length()) == '/');
       }
+      case PathMatch.Connect c -> false;
     };
   }
 
@@ -76,6 +78,7 @@ final class CompiledRouteMatch {
       case PathMatch.PathSeparatedPrefix sep -> sep.prefix().length();
       case PathMatch.Path exact -> exact.path().length();
       case PathMatch.SafeRegex r -> -1;
+      case PathMatch.Connect c -> 0;
     };
   }
 }

@@ -51,6 +51,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private ClusterChoice choice;
   private ClusterStats clusterStats;
   private UpstreamRequest upstream;
+  private TunnelRequest tunnel;
   private RequestHasher.GeneratedCookie cookie;
   private Duration timeout = Duration.ZERO;
   private ScheduledFuture<?> timer;
@@ -185,6 +186,13 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     }
     cb.streamInfo().upstreamHost(host.address());
     clusterStats.rqTotal.inc();
+    boolean isConnect = request.method().equals(io.netty.handler.codec.http.HttpMethod.CONNECT);
+    boolean isUpgrade = h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
+    if ((isConnect || isUpgrade) && cb.streamInfo().protocol() == io.trellis.proxy.upstream.HttpProtocol.HTTP_1_1) {
+      tunnel = new TunnelRequest(cb, request, isConnect, clusterStats, action.idleTimeout());
+      tunnel.start(cluster, host);
+      return;
+    }
     upstream = new UpstreamRequest(this, host, request);
     if (endStream) {
       requestDone = true;
@@ -242,7 +250,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   @Override
   public FilterStatus decodeData(HttpContent data, boolean endStream) {
-    if (upstream == null || responseDone) {
+    if (tunnel != null || upstream == null || responseDone) {
       data.release();
       return FilterStatus.STOP_ITERATION;
     }
@@ -433,6 +441,9 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     }
     if (upstream != null && !responseDone) {
       upstream.reset();
+    }
+    if (tunnel != null) {
+      tunnel.cancel();
     }
   }
 

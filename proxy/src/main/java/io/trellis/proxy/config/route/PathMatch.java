@@ -35,4 +35,10 @@ public sealed interface PathMatch {
       }
     }
   }
+
+  /**
+   * Envoy's {@code connect_matcher}: matches only CONNECT requests (which have no path); other path
+   * matches never match a CONNECT request.
+   */
+  record Connect() implements PathMatch {}
 }

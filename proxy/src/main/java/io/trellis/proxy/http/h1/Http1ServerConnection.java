@@ -55,6 +55,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   private boolean closeAfterResponse;
   private boolean keepAliveHttp10;
   private boolean isHead;
+  private boolean isConnect;
   private boolean draining;
   private boolean closing;
   private boolean delivering;
@@ -211,6 +212,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
     keepAliveHttp10 = http10 && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE, true);
     closeAfterResponse = draining || (http10 ? !keepAliveHttp10 : h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
     isHead = request.method().equals(HttpMethod.HEAD);
+    isConnect = request.method().equals(HttpMethod.CONNECT);
     if (h.containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
       h.remove(HttpHeaderNames.EXPECT);
       if (!http10) {
@@ -344,6 +346,10 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
       r.setProtocolVersion(HttpVersion.HTTP_1_1);
       if (code == 101) {
         // the upgrade's own Connection/Upgrade headers stay
+      } else if (isConnect && code / 100 == 2) {
+        // a tunnel follows: no body framing at all
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
       } else {
         h.remove(HttpHeaderNames.UPGRADE);
         boolean bodiless = isHead || code == 204 || code == 304 || code / 100 == 1;
@@ -459,7 +465,8 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
 
   @Override
   public Channel detachForTunnel() {
-    closing = false;
+    cancelIdleTimer();
+    closing = true;
     Channel ch = ctx.channel();
     if (screen != null) {
       screen.passThrough();
