@@ -188,10 +188,8 @@ final class Binder {
       values[i] = bind(e.getValue(), shape.components[i].type, childPath, shape.lenient, sink);
     }
     for (int i = 0; i < values.length; i++) {
-      if (values[i] == null) {
-        values[i] = set[i] || !shape.components[i].oneOf ? absent(shape.components[i].type) : null;
-      }
-      if (set[i] && shape.components[i].oneOf && values[i] == null) {
+      // An absent oneof member stays null (it has presence); everything else gets its absent value.
+      if (values[i] == null && (set[i] || !shape.components[i].oneOf)) {
         values[i] = absent(shape.components[i].type);
       }
     }

@@ -206,13 +206,22 @@ public final class ConfigLoader {
       return;
     }
 
+    Set<String> readIssuePaths = new java.util.HashSet<>();
     for (SourceReader.ReadIssue issue : readIssues) {
       if (!prefix.isEmpty() && !issue.path().startsWith(prefix + ".")) {
         continue;
       }
-      problems.add(Problem.error(issue.location(), key, relative(issue.path(), prefix), issue.message(), null));
+      String path = relative(issue.path(), prefix);
+      readIssuePaths.add(path);
+      problems.add(Problem.error(issue.location(), key, path, issue.message(), null));
     }
-    Binder.Sink sink = (path, message, expected) -> problems.add(Problem.error(map.locate(path), key, path, message, expected));
+    // A field already reported while reading (an unknown alias) is not reported again by binding.
+    Binder.Sink sink =
+        (path, message, expected) -> {
+          if (!readIssuePaths.contains(path)) {
+            problems.add(Problem.error(map.locate(path), key, path, message, expected));
+          }
+        };
     for (String[] m : metadataProblems) {
       sink.error(m[0], m[1], m[2]);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.trellis.api.model.FieldPath;
 import io.trellis.api.model.Location;
 import io.trellis.api.model.SourceNode;
@@ -41,7 +42,7 @@ final class SourceReader {
   }
 
   private static final YAMLFactory YAML =
-      YAMLFactory.builder().enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
+      YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
   private SourceReader() {}
@@ -93,11 +94,34 @@ final class SourceReader {
     private final String fileName;
     private final JsonParser parser;
     private final List<ReadIssue> issues;
+    /** YAML anchors seen so far in this document ({@code &name}), for aliases ({@code *name}). */
+    private final Map<String, SourceNode> anchors = new java.util.HashMap<>();
 
     Builder(String fileName, JsonParser parser, List<ReadIssue> issues) {
       this.fileName = fileName;
       this.parser = parser;
       this.issues = issues;
+    }
+
+    /** Builds the value and records it under its YAML anchor, if it has one. */
+    SourceNode value(JsonToken token, Location keyLocation, String path) throws IOException {
+      if (parser instanceof YAMLParser yaml) {
+        if (token == JsonToken.VALUE_STRING && yaml.isCurrentAlias()) {
+          SourceNode target = anchors.get(parser.getText());
+          if (target != null) {
+            return target;
+          }
+          issues.add(new ReadIssue(here(), path, "unknown YAML alias *" + parser.getText()));
+          return new SourceNode.NullNode(keyLocation != null ? keyLocation : here());
+        }
+        Object anchor = yaml.getObjectId();
+        if (anchor != null) {
+          SourceNode node = build(token, keyLocation, path);
+          anchors.put(anchor.toString(), node);
+          return node;
+        }
+      }
+      return build(token, keyLocation, path);
     }
 
     private Location here() {
@@ -106,19 +130,34 @@ final class SourceReader {
     }
 
     /** Builds the value whose first token is {@code token}; {@code keyLocation} is set for map values. */
-    SourceNode value(JsonToken token, Location keyLocation, String path) throws IOException {
+    private SourceNode build(JsonToken token, Location keyLocation, String path) throws IOException {
       Location at = keyLocation != null ? keyLocation : here();
       switch (token) {
         case START_OBJECT -> {
           Map<String, SourceNode> fields = new LinkedHashMap<>();
+          List<SourceNode> merges = new ArrayList<>();
           JsonToken t;
           while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             Location keyAt = here();
             String childPath = FieldPath.field(path, key);
             SourceNode child = value(parser.nextToken(), keyAt, childPath);
+            if (key.equals("<<") && parser instanceof YAMLParser) {
+              merges.add(child); // a YAML merge key: "<<: *defaults"
+              continue;
+            }
             if (fields.putIfAbsent(key, child) != null) {
               issues.add(new ReadIssue(keyAt, childPath, "duplicate field \"" + key + "\""));
+            }
+          }
+          for (SourceNode merge : merges) {
+            List<SourceNode> sources = merge instanceof SourceNode.ListNode list ? list.items() : List.of(merge);
+            for (SourceNode source : sources) {
+              if (source instanceof SourceNode.MapNode map) {
+                map.fields().forEach(fields::putIfAbsent);
+              } else {
+                issues.add(new ReadIssue(source.location(), FieldPath.field(path, "<<"), "a YAML merge key needs a mapping"));
+              }
             }
           }
           return new SourceNode.MapNode(fields, at);

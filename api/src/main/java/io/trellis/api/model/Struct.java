@@ -2,7 +2,6 @@ package io.trellis.api.model;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,11 +61,5 @@ public record Struct(Map<String, Object> fields) {
   /** Convenience for nested lookups; {@code null} when absent. */
   public Object get(String key) {
     return fields.get(key);
-  }
-
-  static List<Object> listOf(Object value) {
-    @SuppressWarnings("unchecked")
-    List<Object> list = value instanceof List<?> l ? (List<Object>) l : List.of();
-    return list;
   }
 }

@@ -199,6 +199,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void resolvesYamlAnchorsAliasesAndMergeKeys() {
+    LoadResult result =
+        loader.load(
+            "a.yaml",
+            """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: anchors}
+            spec:
+              host: ratings
+              trafficPolicy:
+                connectionPool: &pool
+                  tcp: {maxConnections: 10}
+              subsets:
+              - name: v1
+                labels: &labels {version: v1}
+                trafficPolicy:
+                  connectionPool:
+                    <<: *pool
+                    http: {maxRetries: 2}
+              - name: v2
+                labels: *labels
+              - name: v3
+                labels: *missing
+            """);
+    assertThat(messages(result))
+        .containsExactly("a.yaml:19: DestinationRule default/anchors: spec.subsets[2].labels: unknown YAML alias *missing");
+    DestinationRule dr = result.resources().getFirst().spec(DestinationRule.class);
+    assertThat(dr.subsets().get(1).labels()).containsEntry("version", "v1");
+    assertThat(dr.subsets().get(0).trafficPolicy().connectionPool().tcp().maxConnections()).isEqualTo(10);
+    assertThat(dr.subsets().get(0).trafficPolicy().connectionPool().http().maxRetries()).isEqualTo(2);
+  }
+
+  @Test
   void walksDirectoriesInSortedOrder(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("b"));
     Files.writeString(dir.resolve("b/z.yml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: z}\n");
