@@ -10,5 +10,14 @@
  * {@link io.netty.handler.codec.http.LastHttpContent#trailingHeaders()}), so one router serves
  * HTTP/1.1, HTTP/2 and gRPC on either side. Pools exist per (cluster, host, event loop): a request
  * never changes threads between its downstream and its upstream connection.
+ *
+ * <p>The implementation: {@link io.trellis.proxy.upstream.UpstreamClusters} holds the clusters and
+ * applies CDS/EDS (warming, draining); each cluster version is one {@code ClusterRuntime} whose
+ * hosts ({@link io.trellis.proxy.upstream.UpstreamHost}) carry health flags, counters and their pools.
+ * Pools are confined to their event loop and take no locks: {@code Http1ConnectionPool} keeps idle
+ * keep-alive connections, {@code Http2ConnectionPool} multiplexes within SETTINGS and GOAWAY, and
+ * {@code AlpnConnectionPool} learns from the first TLS handshake which of the two a host speaks.
+ * Health flags are per source ({@link io.trellis.proxy.upstream.HealthFlag}) so that active health
+ * checks and outlier detection can be added beside EDS health without overriding one another.
  */
 package io.trellis.proxy.upstream;

@@ -167,6 +167,12 @@ final class TestBackend implements AutoCloseable {
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("partial", StandardCharsets.UTF_8)))
             .addListener(f -> (ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel
                 ? ctx.channel().parent() : ctx.channel()).close());
+      } else if (path.startsWith("/headers/")) {
+        FullHttpResponse r = text(HttpResponseStatus.OK, "many");
+        for (int i = 0; i < Integer.parseInt(path.substring(9)); i++) {
+          r.headers().add("x-h" + i, "v");
+        }
+        ctx.writeAndFlush(r);
       } else if (path.equals("/trailers")) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc");
