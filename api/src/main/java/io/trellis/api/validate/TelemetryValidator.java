@@ -75,10 +75,9 @@ final class TelemetryValidator {
         if (tag.environment() != null && tag.environment().name().isEmpty()) {
           f.error(field(field(tat, "environment"), "name"), "environment tag name may not be empty");
         }
-        int kinds = (tag.literal() != null ? 1 : 0) + (tag.header() != null ? 1 : 0) + (tag.environment() != null ? 1 : 0)
-            + (tag.formatter() != null ? 1 : 0);
+        int kinds = (tag.literal() != null ? 1 : 0) + (tag.header() != null ? 1 : 0) + (tag.environment() != null ? 1 : 0);
         if (kinds != 1) {
-          f.error(tat, "a custom tag needs exactly one of literal, environment, header or formatter");
+          f.error(tat, "a custom tag needs exactly one of literal, environment or header");
         }
       });
     }

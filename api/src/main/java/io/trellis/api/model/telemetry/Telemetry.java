@@ -55,16 +55,13 @@ public record Telemetry(
     public record CustomTag(
         @OneOf("type") Literal literal,
         @OneOf("type") Environment environment,
-        @OneOf("type") RequestHeader header,
-        @OneOf("type") Formatter formatter) {}
+        @OneOf("type") RequestHeader header) {}
 
     public record Literal(String value) {}
 
     public record Environment(String name, String defaultValue) {}
 
     public record RequestHeader(String name, String defaultValue) {}
-
-    public record Formatter(String value) {}
   }
 
   public record Metrics(List<ProviderRef> providers, List<MetricsOverrides> overrides, Duration reportingInterval) {
