@@ -151,6 +151,7 @@ public final class ControlPlaneBenchmark {
     String tag = "bench control-plane: " + mode.label() + ": ";
     try (ProxyFleet fleet = new ProxyFleet(port, m, options.namespaces(), mode, System::nanoTime)) {
       double cpu0 = proc.cpuSeconds(cp.pid());
+      double self0 = proc.cpuSeconds(ProcessHandle.current().pid());
       PushCounters.Totals before = fleet.counters().snapshot();
       progress.println(tag + "connecting " + m + " simulated sidecars");
       fleet.start();
@@ -158,9 +159,10 @@ public final class ControlPlaneBenchmark {
       double[] initial = fleet.initialConfigMs();
       awaitQuiet(fleet);
       double cpu1 = proc.cpuSeconds(cp.pid());
+      double self1 = proc.cpuSeconds(ProcessHandle.current().pid());
       PushCounters.Totals afterInitial = fleet.counters().snapshot();
       rows.add(
-          row("initial", initial, afterInitial.minus(before), cpu1 - cpu0, cp, fleet,
+          row("initial", initial, afterInitial.minus(before), cpu1 - cpu0, self1 - self0, cp, fleet,
               all ? null : initial.length + " of " + m + " proxies had their full configuration after "
                   + options.initialDeadline().toSeconds() + " s" + failure(fleet)));
       progress.println(tag + "initial: " + brief(rows.getLast()));
@@ -189,18 +191,27 @@ public final class ControlPlaneBenchmark {
       String phase, ConvergenceWatch watch, ProxyFleet fleet, BenchProcess cp, PushCounters.Totals before)
       throws InterruptedException {
     double cpu0 = proc.cpuSeconds(cp.pid());
+    double self0 = proc.cpuSeconds(ProcessHandle.current().pid());
     boolean all = watch.await(options.changeDeadline());
     double[] latencies = watch.latenciesMs();
     awaitQuiet(fleet);
     double cpu1 = proc.cpuSeconds(cp.pid());
+    double self1 = proc.cpuSeconds(ProcessHandle.current().pid());
     String note =
         all ? null : latencies.length + " of " + fleet.size() + " proxies received the change within "
             + options.changeDeadline().toSeconds() + " s" + failure(fleet);
-    return row(phase, latencies, fleet.counters().snapshot().minus(before), cpu1 - cpu0, cp, fleet, note);
+    return row(phase, latencies, fleet.counters().snapshot().minus(before), cpu1 - cpu0, self1 - self0, cp, fleet, note);
   }
 
   private ControlPlaneRow row(
-      String phase, double[] sortedMs, PushCounters.Totals pushed, double cpuSeconds, BenchProcess cp, ProxyFleet fleet, String note) {
+      String phase,
+      double[] sortedMs,
+      PushCounters.Totals pushed,
+      double cpuSeconds,
+      double harnessCpuSeconds,
+      BenchProcess cp,
+      ProxyFleet fleet,
+      String note) {
     OptionalDouble heap = JvmHeap.usedMib(cp.pid());
     return new ControlPlaneRow(
         NAME,
@@ -217,6 +228,7 @@ public final class ControlPlaneBenchmark {
         pushed.resources(),
         pushed.bytes(),
         round(cpuSeconds),
+        round(harnessCpuSeconds),
         heap.isPresent() ? round(heap.getAsDouble()) : null,
         round(proc.rssMib(cp.pid())),
         fleet.nacks(),
@@ -278,6 +290,7 @@ public final class ControlPlaneBenchmark {
     s.put("endpoint-change", "the same service's v1 endpoint moved to a new address; per proxy: from the write to"
         + " receiving endpoints holding the new address");
     s.put("cpu_s", "utime+stime of the control-plane process over the phase, from /proc/PID/stat");
+    s.put("harness_cpu_s", "CPU seconds of the benchmark JVM (the simulated proxies) over the phase");
     s.put("heap_mb", "used heap at the end of the phase, from jcmd GC.heap_info (live and garbage)");
     s.put("pinning", "none: the control plane and the simulated proxies share all cores");
     s.put("modes", "each mode in turn against the same control plane: sotw (StreamAggregatedResources) and delta"
@@ -289,11 +302,11 @@ public final class ControlPlaneBenchmark {
   public static String table(ControlPlaneReport report) {
     TextTable t =
         new TextTable(
-            List.of("name", "mode", "phase", "proxies", "converged", "p50 ms", "p99 ms", "max ms", "resources", "MB pushed", "cp cpu s", "heap MB", "rss MB", "nacks"));
+            List.of("name", "mode", "phase", "proxies", "converged", "p50 ms", "p99 ms", "max ms", "resources", "MB pushed", "cp cpu s", "client cpu s", "heap MB", "rss MB", "nacks"));
     List<String> notes = new ArrayList<>();
     for (ControlPlaneRow r : report.rows()) {
       if (r.status().equals("error")) {
-        t.row(List.of(r.name(), r.mode(), r.phase(), Integer.toString(r.proxies()), "error", "-", "-", "-", "-", "-", "-", "-", "-", "-"));
+        t.row(List.of(r.name(), r.mode(), r.phase(), Integer.toString(r.proxies()), "error", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"));
         String n = r.name() + ": error: " + r.note();
         if (!notes.contains(n)) {
           notes.add(n);
@@ -313,6 +326,7 @@ public final class ControlPlaneBenchmark {
               Long.toString(r.resources().values().stream().mapToLong(Long::longValue).sum()),
               TextTable.num(r.bytes().values().stream().mapToLong(Long::longValue).sum() / 1048576.0, 1),
               TextTable.num(r.cpuSeconds(), 2),
+              TextTable.num(r.harnessCpuSeconds(), 2),
               TextTable.num(r.heapMb(), 0),
               TextTable.num(r.rssMb(), 0),
               Integer.toString(r.nacks())));

@@ -8,7 +8,9 @@ import java.util.Map;
  * {@code vs-change} (one VirtualService edited) or {@code endpoint-change} (one endpoint moved).
  * Latencies are per proxy: from stream open to full config for {@code initial}, from the file write
  * to the proxy holding the change otherwise. {@code converged} counts the proxies that got there
- * within the deadline. CPU seconds, heap and RSS are the control-plane process's.
+ * within the deadline. CPU seconds, heap and RSS are the control-plane process's; {@code
+ * harness_cpu_s} is what the simulated proxies themselves burned, to show when they, not the
+ * control plane, set the pace.
  */
 public record ControlPlaneRow(
     @JsonProperty("name") String name,
@@ -25,6 +27,7 @@ public record ControlPlaneRow(
     @JsonProperty("resources") Map<String, Long> resources,
     @JsonProperty("bytes") Map<String, Long> bytes,
     @JsonProperty("cpu_s") Double cpuSeconds,
+    @JsonProperty("harness_cpu_s") Double harnessCpuSeconds,
     @JsonProperty("heap_mb") Double heapMb,
     @JsonProperty("rss_mb") Double rssMb,
     @JsonProperty("nacks") Integer nacks,
@@ -34,6 +37,6 @@ public record ControlPlaneRow(
   static ControlPlaneRow failed(String name, String mode, String phase, int services, int proxies, String reason) {
     return new ControlPlaneRow(
         name, mode, phase, "error", services, proxies, null, null, null, null, null, null, null, null, null, null, null,
-        null, reason);
+        null, null, reason);
   }
 }

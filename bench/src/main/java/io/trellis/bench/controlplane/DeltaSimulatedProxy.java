@@ -74,7 +74,7 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
       try {
         for (Resource r : response.getResourcesList()) {
           values.add(r.getResource());
-          mine.put(r.getName(), follows(type, r.getResource()));
+          mine.put(fleet.names().canonical(r.getName()), follows(type, r.getResource()));
         }
       } catch (InvalidProtocolBufferException e) {
         send(

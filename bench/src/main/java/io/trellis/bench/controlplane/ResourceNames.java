@@ -27,6 +27,16 @@ final class ResourceNames {
 
   private final Map<ByteString, String> edsNameByCluster = new ConcurrentHashMap<>();
   private final Map<ByteString, List<String>> rdsNamesByListener = new ConcurrentHashMap<>();
+  private final Map<String, String> canonical = new ConcurrentHashMap<>();
+
+  /**
+   * One shared instance per distinct name: 2000 proxies holding the same 2000 endpoint names would
+   * otherwise keep four million copies.
+   */
+  String canonical(String name) {
+    String existing = canonical.putIfAbsent(name, name);
+    return existing == null ? name : existing;
+  }
 
   /** The EDS service name of a cluster, or "" when the cluster does not use EDS. */
   String edsName(ByteString clusterBytes) throws InvalidProtocolBufferException {

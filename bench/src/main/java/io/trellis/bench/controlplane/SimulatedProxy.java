@@ -78,7 +78,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
           case XdsTypes.LISTENER -> subscribeNext(XdsTypes.ROUTE, rdsNames(response));
           default -> {
             for (Any r : response.getResourcesList()) {
-              state.received.add(ResourceNames.firstStringField(r.getValue()));
+              state.received.add(fleet.names().canonical(ResourceNames.firstStringField(r.getValue())));
             }
           }
         }
