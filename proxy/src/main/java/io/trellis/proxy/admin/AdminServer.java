@@ -179,6 +179,8 @@ public final class AdminServer implements AutoCloseable {
           ObjectNode health = host.putObject("health_status");
           health.put("eds_health_status", h.healthy() ? "HEALTHY" : "UNHEALTHY");
           host.put("weight", h.weight());
+          ArrayNode hostStats = host.putArray("stats");
+          h.counters().forEach((name, value) -> hostStats.addObject().put("name", name).put("value", value));
           if (!h.zone().isEmpty()) {
             host.putObject("locality").put("zone", h.zone());
           }
@@ -196,6 +198,7 @@ public final class AdminServer implements AutoCloseable {
         out.append(prefix).append("health_flags::").append(h.healthy() ? "healthy" : "/failed_eds_health").append('\n');
         out.append(prefix).append("weight::").append(h.weight()).append('\n');
         out.append(prefix).append("zone::").append(h.zone()).append('\n');
+        h.counters().forEach((name, value) -> out.append(prefix).append(name).append("::").append(value).append('\n'));
       }
     }
     send(exchange, 200, TEXT, out.toString());

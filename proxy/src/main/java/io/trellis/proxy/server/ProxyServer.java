@@ -434,12 +434,19 @@ public final class ProxyServer implements AutoCloseable {
       for (var view : upstream.clusters()) {
         List<ClusterStatus.HostStatus> hosts = new ArrayList<>();
         for (var h : view.hosts()) {
+          Map<String, Long> counters = new LinkedHashMap<>();
+          counters.put("cx_active", h.cxActive());
+          counters.put("rq_active", h.rqActive());
+          counters.put("rq_total", h.rqTotal());
+          counters.put("rq_success", h.rqSuccess());
+          counters.put("rq_error", h.rqError());
           hosts.add(
               new ClusterStatus.HostStatus(
                   h.address().getAddress().getHostAddress() + ":" + h.address().getPort(),
                   h.healthy(),
                   h.weight(),
-                  h.locality().zone()));
+                  h.locality().zone(),
+                  counters));
         }
         out.add(new ClusterStatus(view.name(), !staticClusterNames.contains(view.name()), hosts));
       }

@@ -67,7 +67,7 @@ class AdminServerTest {
           @Override
           public List<ClusterStatus> clusters() {
             return List.of(
-                new ClusterStatus("backend", false, List.of(new ClusterStatus.HostStatus("127.0.0.1:8080", true, 1, "z1"))));
+                new ClusterStatus("backend", false, List.of(new ClusterStatus.HostStatus("127.0.0.1:8080", true, 1, "z1", java.util.Map.of("rq_total", 3L)))));
           }
 
           @Override
@@ -162,10 +162,12 @@ class AdminServerTest {
     assertThat(get("/clusters").body())
         .contains("backend::added_via_api::false\n")
         .contains("backend::127.0.0.1:8080::health_flags::healthy\n")
-        .contains("backend::127.0.0.1:8080::weight::1\n");
+        .contains("backend::127.0.0.1:8080::weight::1\n")
+        .contains("backend::127.0.0.1:8080::rq_total::3\n");
     JsonNode clusters = JSON.readTree(get("/clusters?format=json").body());
     assertThat(clusters.at("/cluster_statuses/0/host_statuses/0/address/socket_address/port_value").asInt())
         .isEqualTo(8080);
+    assertThat(clusters.at("/cluster_statuses/0/host_statuses/0/stats/0/value").asLong()).isEqualTo(3);
     assertThat(get("/listeners").body()).isEqualTo("ingress::127.0.0.1:10000\n");
     JsonNode listeners = JSON.readTree(get("/listeners?format=json").body());
     assertThat(listeners.at("/listener_statuses/0/local_address/socket_address/port_value").asInt()).isEqualTo(10000);

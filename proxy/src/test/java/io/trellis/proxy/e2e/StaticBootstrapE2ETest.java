@@ -140,7 +140,8 @@ class StaticBootstrapE2ETest {
     assertThat(admin("GET", "/listeners").body()).isEqualTo("ingress::127.0.0.1:" + port + "\n");
     assertThat(admin("GET", "/clusters").body())
         .contains("backend::added_via_api::false")
-        .contains("backend::127.0.0.1:" + backend.port() + "::health_flags::healthy");
+        .contains("backend::127.0.0.1:" + backend.port() + "::health_flags::healthy")
+        .contains("backend::127.0.0.1:" + backend.port() + "::rq_total::2\n");
 
     JsonNode dump = JSON.readTree(admin("GET", "/config_dump").body());
     assertThat(dump.at("/configs/0/@type").asText()).isEqualTo("type.googleapis.com/envoy.admin.v3.BootstrapConfigDump");
