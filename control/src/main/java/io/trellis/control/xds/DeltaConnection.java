@@ -130,7 +130,7 @@ final class DeltaConnection extends ProxyConnection {
           Resource.newBuilder()
               .setName(r.name())
               .setVersion(r.hash())
-              .setResource(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.message().toByteString())));
+              .setResource(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.serialized())));
       st.clientHashes.put(r.name(), r.hash());
       st.sentMessages.put(r.name(), r.message());
     }

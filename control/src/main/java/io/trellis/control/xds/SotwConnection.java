@@ -151,7 +151,7 @@ final class SotwConnection extends ProxyConnection {
       st.sentMessages.clear();
     }
     for (XdsResources.Resource r : toSend) {
-      resp.addResources(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.message().toByteString()));
+      resp.addResources(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.serialized()));
       st.clientHashes.put(r.name(), r.hash());
       st.sentMessages.put(r.name(), r.message());
     }

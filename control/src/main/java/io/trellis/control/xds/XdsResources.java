@@ -1,7 +1,9 @@
 package io.trellis.control.xds;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -39,12 +41,21 @@ public final class XdsResources {
    * @param message the Envoy v3 message
    * @param hash hex SHA-256 (first 16 bytes) of the type URL and the message's deterministic
    *     serialization
+   * @param serialized that deterministic serialization, sent as the {@code Any}'s value: a
+   *     resource shared by many proxies is serialized once, not once per proxy per push
    */
-  public record Resource(String name, Message message, String hash) {
+  public record Resource(String name, Message message, String hash, ByteString serialized) {
     public Resource {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(hash, "hash");
+      Objects.requireNonNull(serialized, "serialized");
+    }
+
+    /** Serializes and hashes {@code message} as a resource of {@code typeUrl}. */
+    static Resource of(String typeUrl, String name, Message message) {
+      byte[] bytes = deterministicBytes(message);
+      return new Resource(name, message, contentHash(typeUrl, bytes), UnsafeByteOperations.unsafeWrap(bytes));
     }
   }
 
@@ -136,7 +147,7 @@ public final class XdsResources {
   }
 
   /** Hex SHA-256 (first 16 bytes) of the type URL and the message's deterministic bytes. */
-  static String contentHash(String typeUrl, Message message) {
+  private static String contentHash(String typeUrl, byte[] bytes) {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -144,6 +155,11 @@ public final class XdsResources {
       throw new IllegalStateException("SHA-256 is required by every JDK", e);
     }
     sha.update(typeUrl.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    sha.update(bytes);
+    return HexFormat.of().formatHex(sha.digest(), 0, 16);
+  }
+
+  private static byte[] deterministicBytes(Message message) {
     byte[] bytes = new byte[message.getSerializedSize()];
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     // Deterministic: map fields are written in key order, so equal messages hash equally.
@@ -154,8 +170,7 @@ public final class XdsResources {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    sha.update(bytes);
-    return HexFormat.of().formatHex(sha.digest(), 0, 16);
+    return bytes;
   }
 
   /** The type URL of a message: {@code type.googleapis.com/} plus its full proto name. */
@@ -177,7 +192,7 @@ public final class XdsResources {
       }
       byType
           .computeIfAbsent(typeUrl, t -> new TreeMap<>())
-          .put(name, new Resource(name, message, contentHash(typeUrl, message)));
+          .put(name, Resource.of(typeUrl, name, message));
       return this;
     }
 
