@@ -129,7 +129,11 @@ final class ClusterRuntime implements UpstreamCluster {
   @Override
   public HttpConnectionPool httpPool(Host host, EventLoop eventLoop, HttpProtocol downstreamProtocol) {
     UpstreamHost h = own(host);
-    return h.pools(eventLoop, loop -> new LoopPools(loop, h, poolContext, selection)).pool(downstreamProtocol);
+    LoopPools pools = h.pools(eventLoop); // the common case: no allocation, no lock
+    if (pools == null) {
+      pools = h.createPools(eventLoop, loop -> new LoopPools(loop, h, poolContext, selection));
+    }
+    return pools.pool(downstreamProtocol);
   }
 
   @Override

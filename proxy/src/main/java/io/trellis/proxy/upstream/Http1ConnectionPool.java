@@ -116,8 +116,8 @@ final class Http1ConnectionPool implements HttpConnectionPool {
         return;
       }
     }
-    if (draining) {
-      c.close();
+    if (draining || host.draining()) {
+      c.close(); // the host left its cluster (possibly before this pool existed to be told)
       return;
     }
     idle.addLast(c);

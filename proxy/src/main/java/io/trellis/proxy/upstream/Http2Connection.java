@@ -122,7 +122,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
   private void onStreamClosed() {
     active--;
     if (active == 0) {
-      if (goingAway || drainWhenIdle) {
+      if (goingAway || drainWhenIdle || host.draining()) {
         channel.close();
         return;
       }

@@ -133,10 +133,14 @@ public final class UpstreamHost implements Host {
     setHealthFlag(HealthFlag.DEGRADED_EDS_HEALTH, status == HealthStatus.DEGRADED);
   }
 
-  /** The pools of this host on {@code loop}, created on first use. */
-  LoopPools pools(EventLoop loop, java.util.function.Function<EventLoop, LoopPools> factory) {
-    LoopPools p = pools.get(loop);
-    return p != null ? p : pools.computeIfAbsent(loop, factory);
+  /** The pools of this host on {@code loop}, or {@code null} before their first use. */
+  LoopPools pools(EventLoop loop) {
+    return pools.get(loop);
+  }
+
+  /** The pools of this host on {@code loop}, created now if needed. */
+  LoopPools createPools(EventLoop loop, java.util.function.Function<EventLoop, LoopPools> factory) {
+    return pools.computeIfAbsent(loop, factory);
   }
 
   void forEachPools(Consumer<LoopPools> action) {
