@@ -46,6 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP path end to end: real sockets, curl, nghttp/h2load, raw sockets, a WebSocket client. */
+@org.junit.jupiter.api.extension.ExtendWith(io.trellis.proxy.http.testing.LeakCheck.class)
 class HttpProxyIntegrationTest {
   private static ProxyFixture f;
   private static TestBackend a;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every file under test resources {@code malformed/} gets 400 or 431, the connection closes, and the backend sees nothing. */
+@org.junit.jupiter.api.extension.ExtendWith(io.trellis.proxy.http.testing.LeakCheck.class)
 class MalformedRequestCorpusTest {
   private static ProxyFixture fixture;
   private static TestBackend backend;

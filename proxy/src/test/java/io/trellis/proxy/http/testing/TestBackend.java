@@ -83,8 +83,11 @@ public final class TestBackend implements AutoCloseable {
       String uri = req.uri();
       if (uri.startsWith("/delay/")) {
         long ms = Long.parseLong(uri.substring(7).split("[/?]")[0]);
-        ByteBuf body = req.content().retain();
-        ctx.executor().schedule(() -> respond(ctx, req, body, HttpResponseStatus.OK), ms, TimeUnit.MILLISECONDS);
+        // copy the body out now: a task still pending when the test ends must not hold a pooled buffer
+        byte[] body = io.netty.buffer.ByteBufUtil.getBytes(req.content());
+        FullHttpRequest copy = req.replace(Unpooled.EMPTY_BUFFER);
+        ctx.executor().schedule(() -> respond(ctx, copy, body.length == 0 ? null : Unpooled.wrappedBuffer(body), HttpResponseStatus.OK),
+            ms, TimeUnit.MILLISECONDS);
         return;
       }
       if (uri.startsWith("/status/")) {
