@@ -125,7 +125,6 @@ final class Http1Stream implements UpstreamStream {
       return;
     }
     if (readRequested && (queued == null || queued.isEmpty())) {
-      deliveredThisRead = true;
       deliver(msg);
     } else {
       if (queued == null) {
@@ -253,6 +252,7 @@ final class Http1Stream implements UpstreamStream {
       protocolError("unexpected " + msg.getClass().getSimpleName() + " from the codec");
       return;
     }
+    deliveredThisRead = true; // set before the callback: a read() inside it clears this again
     if (part instanceof LastHttpContent && !upgraded) {
       done = true;
       connection.context().streamEnded(connection.host(), status < 500);

@@ -106,6 +106,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
       int code = response.status().code();
       if (code >= 100 && code < 200) {
         ReferenceCountUtil.release(msg); // informational: the proxy handles 100-continue itself
+        channel.read(); // the caller asked for the response, and this was not it
         return;
       }
       response.headers().remove(STREAM_ID_HEADER);

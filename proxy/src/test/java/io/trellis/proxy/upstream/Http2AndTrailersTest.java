@@ -45,6 +45,17 @@ class Http2AndTrailersTest extends UpstreamTestSupport {
 
   @ParameterizedTest
   @EnumSource(value = UpstreamProtocolSelection.class, names = {"HTTP1", "HTTP2"})
+  void informationalResponsesAreNotPassedOn(UpstreamProtocolSelection protocol) throws Exception {
+    UpstreamCluster c = cluster(backend(protocol), protocol);
+    for (int i = 0; i < 3; i++) {
+      Exchange x = finish(Exchange.start(c, loop, Exchange.get("/continue"), HttpProtocol.HTTP_1_1));
+      assertThat(x.status()).isEqualTo(200);
+      assertThat(x.text()).isEqualTo("after continue");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = UpstreamProtocolSelection.class, names = {"HTTP1", "HTTP2"})
   void aRequestBodyStreamsInParts(UpstreamProtocolSelection protocol) throws Exception {
     UpstreamCluster c = cluster(backend(protocol), protocol);
     CompletableFuture<Exchange> result = new CompletableFuture<>();

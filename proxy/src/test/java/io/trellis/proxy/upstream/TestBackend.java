@@ -173,6 +173,10 @@ final class TestBackend implements AutoCloseable {
           r.headers().add("x-h" + i, "v");
         }
         ctx.writeAndFlush(r);
+      } else if (path.equals("/continue")) {
+        ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        ctx.flush();
+        ctx.writeAndFlush(text(HttpResponseStatus.OK, "after continue"));
       } else if (path.equals("/trailers")) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc");
