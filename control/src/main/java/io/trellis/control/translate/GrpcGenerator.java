@@ -49,6 +49,9 @@ public final class GrpcGenerator {
     }
     for (MeshService s : services) {
       for (ServicePort p : s.ports()) {
+        if (!carriesGrpc(p)) {
+          continue;
+        }
         String name = s.hostname() + ":" + p.port();
         HttpConnectionManager hcm =
             NetworkFilters.hcmConfig(NetworkFilters.hcm(name, new NetworkFilters.Named(name), false, true));
@@ -61,6 +64,11 @@ public final class GrpcGenerator {
       }
     }
     return out.build();
+  }
+
+  /** gRPC runs over HTTP/2: ports declared for another protocol (TCP, TLS, Mongo, …) get no listener. */
+  private static boolean carriesGrpc(ServicePort p) {
+    return p.protocol().isHttp() || p.protocol() == io.trellis.control.registry.ServiceProtocol.UNKNOWN;
   }
 
   private static RouteConfiguration routes(PushContext ctx, ProxyNode node, MeshService s, int port, String name) {

@@ -2,19 +2,29 @@ package io.trellis.control.sim;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Bookinfo's Istio YAML as committed in this repository ({@code samples/bookinfo/networking}). */
+/**
+ * Bookinfo's Istio YAML: this repository's ({@code samples/bookinfo}, where the request-timeout
+ * and circuit-breaker tasks live), else Istio's originals in the shared samples.
+ */
 final class Bookinfo {
   private Bookinfo() {}
 
   static Path networking(String file) {
     Path dir = Path.of("").toAbsolutePath();
     Path repo = Files.isDirectory(dir.resolve("control")) ? dir : dir.getParent();
-    Path p = repo.resolve("samples/bookinfo/networking").resolve(file);
-    if (!Files.exists(p)) {
-      throw new AssertionError("missing " + p);
+    List<Path> candidates =
+        List.of(
+            repo.resolve("samples/bookinfo/networking").resolve(file),
+            repo.resolve("samples/bookinfo").resolve(file),
+            repo.getParent().resolve("shared/istio-samples/samples/bookinfo/networking").resolve(file));
+    for (Path p : candidates) {
+      if (Files.exists(p)) {
+        return p;
+      }
     }
-    return p;
+    throw new AssertionError("Bookinfo file " + file + " not found in " + candidates);
   }
 
   /** The Bookinfo registry with destination-rule-all.yaml and the given networking files applied. */

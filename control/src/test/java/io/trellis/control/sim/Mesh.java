@@ -47,6 +47,16 @@ public final class Mesh {
     }
   }
 
+  /** Every YAML file in a directory, in name order (a later resource with the same key wins). */
+  public Mesh directory(Path dir) {
+    try (var files = Files.list(dir)) {
+      files.filter(f -> f.toString().endsWith(".yaml")).sorted().forEach(this::file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   public Mesh file(Path file) {
     try {
       return yaml(file.toString(), Files.readString(file));
