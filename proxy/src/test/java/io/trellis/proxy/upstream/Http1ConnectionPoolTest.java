@@ -196,6 +196,22 @@ class Http1ConnectionPoolTest extends UpstreamTestSupport {
     assertThat(counter("cluster.web.upstream_rq_pending_overflow")).isEqualTo(1);
   }
 
+  @Test
+  void anUpgradedConnectionCarriesRawBytesBothWays() throws Exception {
+    TestBackend b = closing(TestBackend.http1("a"));
+    UpstreamCluster c = cluster("ws", b, HttpProtocolOptions.DEFAULT);
+    var req = Exchange.get("/upgrade");
+    req.headers().set("upgrade", "websocket").set("connection", "Upgrade");
+    Exchange x = Exchange.start(c, loop, req, HttpProtocol.HTTP_1_1);
+    assertThat(x.head.get(10, java.util.concurrent.TimeUnit.SECONDS).status().code()).isEqualTo(101);
+    loop.execute(() -> x.stream.write(new io.netty.handler.codec.http.DefaultHttpContent(
+        io.netty.buffer.Unpooled.copiedBuffer("ping", java.nio.charset.StandardCharsets.UTF_8)), true));
+    await().atMost(Duration.ofSeconds(5)).until(() -> x.text().equals("ping"));
+    assertThat(x.done).isNotDone();
+    loop.execute(() -> x.stream.reset());
+    await().untilAsserted(() -> assertThat(b.openConnections).hasValue(0));
+  }
+
   static PoolContext runtimeContext(ClusterRuntime r) throws Exception {
     var f = ClusterRuntime.class.getDeclaredField("poolContext");
     f.setAccessible(true);

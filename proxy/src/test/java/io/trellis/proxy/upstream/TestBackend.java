@@ -173,6 +173,21 @@ final class TestBackend implements AutoCloseable {
           r.headers().add("x-h" + i, "v");
         }
         ctx.writeAndFlush(r);
+      } else if (path.equals("/upgrade")) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        r.headers().set(HttpHeaderNames.UPGRADE, "websocket").set(HttpHeaderNames.CONNECTION, "Upgrade");
+        ctx.writeAndFlush(r).addListener(f -> {
+          var p = ctx.pipeline();
+          p.remove(HttpServerCodec.class);
+          p.remove(HttpObjectAggregator.class);
+          p.addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+              c.writeAndFlush(msg); // echo the tunnel's bytes
+            }
+          });
+          p.remove(this);
+        });
       } else if (path.equals("/continue")) {
         ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         ctx.flush();
