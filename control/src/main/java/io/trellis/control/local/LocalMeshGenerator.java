@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Wraps the translation's generator: proxies of the local mesh (node metadata {@value
  * LocalNode#MODE}) get its output reshaped for how their traffic reaches them; every other proxy
- * gets it unchanged. Pure and thread-safe as long as the wrapped generator is.
+ * gets it unchanged. Local proxies' HTTP filters other than the router are marked optional
+ * ({@link OptionalHttpFilters}). Pure and thread-safe as long as the wrapped generator is.
  */
 public final class LocalMeshGenerator implements XdsGenerator {
   private final XdsGenerator delegate;
@@ -26,7 +27,7 @@ public final class LocalMeshGenerator implements XdsGenerator {
       return generated;
     }
     LocalNode l = local.get();
-    return switch (node.kind()) {
+    XdsResources reshaped = switch (node.kind()) {
       case ROUTER -> LocalGatewayRewrite.rewrite(generated, l);
       case SIDECAR ->
           l.mode() == LocalNode.Mode.LOOPBACK
@@ -34,5 +35,6 @@ public final class LocalMeshGenerator implements XdsGenerator {
               : CapturedSidecarRewrite.rewrite(generated, l);
       case PROXYLESS_GRPC -> generated;
     };
+    return OptionalHttpFilters.apply(reshaped);
   }
 }

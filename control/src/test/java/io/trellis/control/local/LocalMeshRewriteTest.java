@@ -195,6 +195,26 @@ class LocalMeshRewriteTest {
   }
 
   @Test
+  void localProxiesSkipHttpFiltersTheyLackButNeverTheRouter() throws Exception {
+    HttpConnectionManager hcm =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix("inbound")
+            .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder().setName("envoy.filters.http.fault"))
+            .addHttpFilters(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter.newBuilder().setName("envoy.filters.http.router"))
+            .build();
+    XdsResources gateway =
+        XdsResources.builder()
+            .add(Listener.newBuilder().setName("0.0.0.0_8080").setAddress(address("0.0.0.0", 8080))
+                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(hcm)))).build())
+            .build();
+    XdsResources out = new LocalMeshGenerator(node -> gateway).generate(node("router", Map.of(LocalNode.MODE, "LOOPBACK")));
+    Listener l = (Listener) out.ofType(XdsType.LISTENER).get("127.0.0.1_8080").message();
+    HttpConnectionManager filters = l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+    assertThat(filters.getHttpFilters(0).getIsOptional()).isTrue();
+    assertThat(filters.getHttpFilters(1).getIsOptional()).isFalse();
+  }
+
+  @Test
   void proxiesOutsideTheLocalMeshGetTheTranslationUnchanged() {
     XdsResources in = istioSidecar();
     assertThat(new LocalMeshGenerator(node -> in).generate(node("sidecar", Map.of()))).isSameAs(in);
