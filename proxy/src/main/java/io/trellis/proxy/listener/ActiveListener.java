@@ -73,7 +73,8 @@ final class ActiveListener {
         });
     try {
       serverChannel = b.bind(c.address(), c.port()).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // bind failures arrive as (sneakily thrown) IOExceptions from the native transport
       throw new IllegalStateException(
           "listener[" + name + "]: bind " + c.address() + ":" + c.port() + ": " + e.getMessage(), e);
     }

@@ -56,7 +56,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   private boolean keepAliveHttp10;
   private boolean isHead;
   private boolean isConnect;
-  private boolean draining;
+  private volatile boolean draining;
   private boolean closing;
   private boolean delivering;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
@@ -521,13 +521,21 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
     if (ctx == null) {
       return;
     }
+    if (draining) {
+      return;
+    }
+    // set at once (volatile), not in a task: a request read in the same loop turn must already see it
+    draining = true;
     eventLoop().execute(() -> {
-      draining = true;
-      if (current == null && !closing) {
-        closing = true;
-        hcm.stats().cxDrainClose.inc();
-        ctx.close();
-      }
+      // An idle keep-alive connection is not closed at once: a request may already be on its way (the
+      // keep-alive race). It gets Connection: close on that response, or is closed after the drain timeout.
+      ctx.channel().eventLoop().schedule(() -> {
+        if (current == null && !closing) {
+          closing = true;
+          hcm.stats().cxDrainClose.inc();
+          ctx.close();
+        }
+      }, hcm.config().drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
     });
   }
 
