@@ -111,7 +111,7 @@ public final class Mesh {
     return node("sidecar~10.1.9.8~grpc-client-0." + namespace + "~" + namespace + ".svc.cluster.local", namespace, Map.of("app", "grpc-client"), "grpc");
   }
 
-  static ProxyNode node(String id, String namespace, Map<String, String> labels, String generator) {
+  public static ProxyNode node(String id, String namespace, Map<String, String> labels, String generator) {
     Struct.Builder l = Struct.newBuilder();
     labels.forEach((k, v) -> l.putFields(k, Value.newBuilder().setStringValue(v).build()));
     Struct.Builder md =
