@@ -56,7 +56,14 @@ public final class FieldPath {
       } else if (c == '[') {
         int close = path.indexOf(']', i);
         if (close < 0) {
-          throw new IllegalArgumentException("unbalanced '[' in path: " + path);
+          // A key that itself holds '[' (an unknown field such as "foo["): keep it as one name.
+          String rest = path.substring(i);
+          if (!segments.isEmpty() && segments.getLast() instanceof Field previous && path.charAt(i - 1) != '.') {
+            segments.set(segments.size() - 1, new Field(previous.name() + rest));
+          } else {
+            segments.add(new Field(rest));
+          }
+          break;
         }
         segments.add(new Index(path.substring(i + 1, close)));
         i = close + 1;

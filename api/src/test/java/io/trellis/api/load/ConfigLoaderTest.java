@@ -233,6 +233,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void oddKeysAreReportedNotThrown() {
+    LoadResult result =
+        loader.load(
+            "k.yaml",
+            """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: g}
+            spec:
+              "servers[": 1
+              selector: {"a]b": c}
+            """);
+    assertThat(messages(result)).containsExactly("k.yaml:5: Gateway default/g: spec.servers[: unknown field \"servers[\"");
+  }
+
+  @Test
   void walksDirectoriesInSortedOrder(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("b"));
     Files.writeString(dir.resolve("b/z.yml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: z}\n");
