@@ -127,16 +127,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--quick", description = "A smaller mesh (100 services, 200 proxies unless given) so that the run stays under 90 s.")
+    @Option(names = "--quick", description = "A smaller mesh (50 services, 100 proxies unless given) and short deadlines, so that the run stays under 90 s.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the JSON goes (default: bench/results in the checkout).")
     Path out;
 
-    @Option(names = "--services", paramLabel = "N", description = "Services to generate (default: 1000, or 100 with --quick).")
+    @Option(names = "--services", paramLabel = "N", description = "Services to generate (default: 1000, or 50 with --quick).")
     Integer services;
 
-    @Option(names = "--proxies", paramLabel = "M", description = "Simulated sidecars (default: 2000, or 200 with --quick).")
+    @Option(names = "--proxies", paramLabel = "M", description = "Simulated sidecars (default: 2000, or 100 with --quick).")
     Integer proxies;
 
     @Option(names = "--trellis", paramLabel = "PATH", description = "The trellis launcher to run the control plane with (default: the checkout's).")

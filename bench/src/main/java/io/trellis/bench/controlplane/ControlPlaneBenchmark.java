@@ -119,11 +119,17 @@ public final class ControlPlaneBenchmark {
       throw new TargetUnavailableException(
           "`trellis control-plane` is not available in this build (exit " + help.exitCode() + "): " + help.tail(2));
     }
-    return BenchProcess.start(
-        "control-plane",
-        List.of(launcher.toString(), "control-plane", "--config", configDir.toString(), "--xds-port", Integer.toString(port)),
-        Placement.NONE,
-        workDir);
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(launcher.toString(), "control-plane", "--config", configDir.toString(), "--xds-port", Integer.toString(port)));
+    // keep the run to itself: its own state directory, no fixed metrics port (15014 may be taken)
+    if (help.output().contains("--state-dir")) {
+      cmd.addAll(List.of("--state-dir", workDir.resolve("state").toString()));
+    }
+    if (help.output().contains("--monitoring-port")) {
+      cmd.addAll(List.of("--monitoring-port", "0"));
+    }
+    return BenchProcess.start("control-plane", cmd, Placement.NONE, workDir);
   }
 
   private static void awaitPort(int port, BenchProcess cp) throws TargetUnavailableException {
@@ -161,10 +167,16 @@ public final class ControlPlaneBenchmark {
       double cpu1 = proc.cpuSeconds(cp.pid());
       double self1 = proc.cpuSeconds(ProcessHandle.current().pid());
       PushCounters.Totals afterInitial = fleet.counters().snapshot();
-      rows.add(
-          row("initial", initial, afterInitial.minus(before), cpu1 - cpu0, self1 - self0, cp, fleet,
-              all ? null : initial.length + " of " + m + " proxies had their full configuration after "
-                  + options.initialDeadline().toSeconds() + " s" + failure(fleet)));
+      PushCounters.Totals pushed = afterInitial.minus(before);
+      String note = null;
+      if (!all) {
+        note = initial.length + " of " + m + " proxies had their full configuration after "
+            + options.initialDeadline().toSeconds() + " s" + failure(fleet) + logTail(cp);
+      } else if (pushed.resources().get("cds") + pushed.resources().get("lds") == 0) {
+        note = "the control plane answered with no clusters and no listeners: there was nothing to converge on"
+            + logTail(cp);
+      }
+      rows.add(row("initial", initial, pushed, cpu1 - cpu0, self1 - self0, cp, fleet, note));
       progress.println(tag + "initial: " + brief(rows.getLast()));
       if (initial.length == 0) {
         String why = "no proxy got its initial configuration" + failure(fleet);
@@ -199,7 +211,7 @@ public final class ControlPlaneBenchmark {
     double self1 = proc.cpuSeconds(ProcessHandle.current().pid());
     String note =
         all ? null : latencies.length + " of " + fleet.size() + " proxies received the change within "
-            + options.changeDeadline().toSeconds() + " s" + failure(fleet);
+            + options.changeDeadline().toSeconds() + " s" + failure(fleet) + logTail(cp);
     return row(phase, latencies, fleet.counters().snapshot().minus(before), cpu1 - cpu0, self1 - self0, cp, fleet, note);
   }
 
@@ -236,13 +248,19 @@ public final class ControlPlaneBenchmark {
         note);
   }
 
+  /** The control plane's last words, for a note on a phase that did not complete. */
+  private static String logTail(BenchProcess cp) {
+    String tail = cp.logTail(5).strip();
+    return tail.isEmpty() ? "" : "; control-plane output ends with: " + tail.replace("\n", " | ");
+  }
+
   private static String failure(ProxyFleet fleet) {
     return fleet.firstFailure() == null ? "" : "; first stream failure: " + fleet.firstFailure();
   }
 
   /** Waits (bounded) until responses stop arriving, so one phase's trailing pushes do not count in the next. */
-  private static void awaitQuiet(ProxyFleet fleet) {
-    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+  private void awaitQuiet(ProxyFleet fleet) {
+    long end = System.nanoTime() + options.quietLimit().toNanos();
     long last = total(fleet);
     long lastChange = System.nanoTime();
     while (System.nanoTime() < end) {

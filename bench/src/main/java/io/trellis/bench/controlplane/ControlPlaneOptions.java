@@ -13,6 +13,7 @@ import java.util.List;
  * @param launcher the {@code trellis} launcher; null when unknown
  * @param initialDeadline how long all proxies may take to get their initial configuration
  * @param changeDeadline how long one change may take to reach every proxy
+ * @param quietLimit the longest wait, after a phase, for pushes to stop before the next phase
  * @param modes the ADS variants to run, one fleet after the other against the same control plane
  */
 public record ControlPlaneOptions(
@@ -24,13 +25,18 @@ public record ControlPlaneOptions(
     Path launcher,
     Duration initialDeadline,
     Duration changeDeadline,
+    Duration quietLimit,
     List<XdsMode> modes) {
 
   public static final int DEFAULT_SERVICES = 1000;
   public static final int DEFAULT_PROXIES = 2000;
-  /** With --quick and no explicit sizes: small enough that the whole run stays under 90 s. */
-  public static final int QUICK_SERVICES = 100;
-  public static final int QUICK_PROXIES = 200;
+  /**
+   * With --quick and no explicit sizes: small, and with deadlines that bound the whole run (two
+   * modes of initial push, two changes and the waits between them) under 90 s even when the
+   * control plane is slow: 2 x (15 + 3 + 8 + 3 + 8 + 3) s plus start-up.
+   */
+  public static final int QUICK_SERVICES = 50;
+  public static final int QUICK_PROXIES = 100;
 
   public ControlPlaneOptions {
     if (services < 1) {
@@ -61,12 +67,14 @@ public record ControlPlaneOptions(
         proxies != null ? proxies : quick ? QUICK_PROXIES : DEFAULT_PROXIES,
         10,
         launcher,
-        quick ? Duration.ofSeconds(40) : Duration.ofMinutes(5),
-        quick ? Duration.ofSeconds(10) : Duration.ofSeconds(30),
+        quick ? Duration.ofSeconds(15) : Duration.ofMinutes(5),
+        quick ? Duration.ofSeconds(8) : Duration.ofSeconds(30),
+        quick ? Duration.ofSeconds(3) : Duration.ofSeconds(15),
         List.of(XdsMode.SOTW, XdsMode.DELTA));
   }
 
   public ControlPlaneOptions withModes(List<XdsMode> m) {
-    return new ControlPlaneOptions(quick, outDir, services, proxies, namespaces, launcher, initialDeadline, changeDeadline, m);
+    return new ControlPlaneOptions(
+        quick, outDir, services, proxies, namespaces, launcher, initialDeadline, changeDeadline, quietLimit, m);
   }
 }
