@@ -19,7 +19,7 @@ public final class Addresses {
     if (text.isEmpty() || text.contains("/") || text.contains("%")) {
       return false;
     }
-    if (!text.contains(":") && !text.matches("[0-9.]+")) {
+    if (!text.contains(":") && !text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
       return false;
     }
     if (!text.contains(":")) {

@@ -6,7 +6,6 @@ import java.util.Locale;
 /** Header names and values as Istio accepts them in matches and header operations. */
 final class HttpHeaders {
 
-  private static final Pattern NAME = Pattern.compile("^[-_A-Za-z0-9]+$");
   private static final Pattern JWT_CLAIM = Pattern.compile("^@request\\.auth\\.claims(\\.[^.]+|\\[[^\\]]+\\])+$");
 
   private HttpHeaders() {}
@@ -15,7 +14,14 @@ final class HttpHeaders {
     if (name.isEmpty()) {
       return "header name cannot be empty";
     }
-    return NAME.matches(name) ? null : "header name " + name + " is not a valid header name";
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!ok) {
+        return "header name " + name + " is not a valid header name";
+      }
+    }
+    return null;
   }
 
   static boolean isJwtClaim(String name) {

@@ -1,6 +1,5 @@
 package io.trellis.api.validate;
 
-import com.google.re2j.Pattern;
 import java.util.Map;
 
 /**
@@ -10,27 +9,70 @@ import java.util.Map;
  */
 public final class Names {
 
-  private static final Pattern DNS1123_LABEL = Pattern.compile("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$");
-  private static final Pattern WILDCARD_LABEL =
-      Pattern.compile("^(?:\\*|(?:\\*|\\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$");
-  private static final Pattern K8S_NAME = Pattern.compile("^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$");
-  private static final Pattern K8S_LABEL_NAME = Pattern.compile("^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
+  // These fixed grammars are checked by hand rather than with a regex: they run for every host,
+  // name and label of every resource, and a character loop is many times cheaper.
+
+  private static boolean alnum(char c, boolean upper) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper && c >= 'A' && c <= 'Z');
+  }
+
+  /** {@code [alnum]([alnum or inner chars]*[alnum])?} over {@code s[from, to)}. */
+  private static boolean word(String s, int from, int to, boolean upper, String inner) {
+    if (to <= from || !alnum(s.charAt(from), upper) || !alnum(s.charAt(to - 1), upper)) {
+      return false;
+    }
+    for (int i = from + 1; i < to - 1; i++) {
+      char c = s.charAt(i);
+      if (!alnum(c, upper) && inner.indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isWildcardLabel(String label) {
+    if (label.equals("*")) {
+      return true;
+    }
+    int start = label.startsWith("*-") ? 2 : label.startsWith("*") ? 1 : 0;
+    return word(label, start, label.length(), true, "-");
+  }
+
+  /** A lowercase RFC 1123 subdomain: labels of [a-z0-9-] joined by dots. */
+  private static boolean isLowercaseSubdomain(String value) {
+    int start = 0;
+    while (true) {
+      int dot = value.indexOf('.', start);
+      int end = dot < 0 ? value.length() : dot;
+      if (!word(value, start, end, false, "-")) {
+        return false;
+      }
+      if (dot < 0) {
+        return true;
+      }
+      start = dot + 1;
+    }
+  }
+
+  private static boolean isLabelName(String value) {
+    return word(value, 0, value.length(), true, "-_.");
+  }
 
   private Names() {}
 
   /** A DNS-1123 label as Istio reads it (letters of either case, digits, '-'; at most 63). */
   public static boolean isDnsLabel(String value) {
-    return value.length() <= 63 && DNS1123_LABEL.matches(value);
+    return value.length() <= 63 && word(value, 0, value.length(), true, "-");
   }
 
   /** A Kubernetes object name: a lowercase RFC 1123 subdomain of at most 253 characters. */
   public static boolean isObjectName(String value) {
-    return !value.isEmpty() && value.length() <= 253 && K8S_NAME.matches(value);
+    return !value.isEmpty() && value.length() <= 253 && isLowercaseSubdomain(value);
   }
 
   /** A Kubernetes namespace name: a lowercase RFC 1123 label. */
   public static boolean isNamespaceName(String value) {
-    return value.length() <= 63 && K8S_NAME.matches(value) && !value.contains(".");
+    return value.length() <= 63 && !value.contains(".") && isLowercaseSubdomain(value);
   }
 
   private static String preconditions(String domain) {
@@ -79,7 +121,7 @@ public final class Names {
     }
     int dot = domain.indexOf('.');
     String first = dot < 0 ? domain : domain.substring(0, dot);
-    if (first.length() > 63 || !WILDCARD_LABEL.matches(first)) {
+    if (first.length() > 63 || !isWildcardLabel(first)) {
       return "domain name \"" + domain + "\" invalid (label \"" + first + "\" invalid)";
     }
     return dot < 0 ? null : labels(domain, domain.substring(dot + 1));
@@ -100,11 +142,11 @@ public final class Names {
     if (slash >= 0) {
       String prefix = key.substring(0, slash);
       name = key.substring(slash + 1);
-      if (prefix.isEmpty() || prefix.length() > 253 || !K8S_NAME.matches(prefix)) {
+      if (prefix.isEmpty() || prefix.length() > 253 || !isLowercaseSubdomain(prefix)) {
         return "invalid label key \"" + key + "\"";
       }
     }
-    if (name.isEmpty() || name.length() > 63 || !K8S_LABEL_NAME.matches(name)) {
+    if (name.isEmpty() || name.length() > 63 || !isLabelName(name)) {
       return "invalid label key \"" + key + "\"";
     }
     return null;
@@ -115,7 +157,7 @@ public final class Names {
     if (value.isEmpty()) {
       return null;
     }
-    if (value.length() > 63 || !K8S_LABEL_NAME.matches(value)) {
+    if (value.length() > 63 || !isLabelName(value)) {
       return "invalid label value \"" + value + "\"";
     }
     return null;
