@@ -3,6 +3,7 @@ package io.trellis.cli;
 import io.trellis.bench.BenchHome;
 import io.trellis.bench.controlplane.ControlPlaneBenchmark;
 import io.trellis.bench.controlplane.ControlPlaneOptions;
+import io.trellis.bench.controlplane.XdsMode;
 import io.trellis.bench.proxy.ProxyBenchOptions;
 import io.trellis.bench.proxy.ProxyBenchmark;
 import java.nio.file.Path;
@@ -142,6 +143,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trellis", paramLabel = "PATH", description = "The trellis launcher to run the control plane with (default: the checkout's).")
     Path launcher;
 
+    @Option(
+        names = "--modes",
+        split = ",",
+        paramLabel = "MODE",
+        description = "ADS variants to run, in order: sotw, delta (default: both).")
+    List<XdsMode> modes;
+
     @Override
     public Integer call() throws Exception {
       BenchHome home = home();
@@ -150,6 +158,9 @@ public final class BenchCommand implements Callable<Integer> {
         options =
             ControlPlaneOptions.defaults(
                 quick, out == null ? home.results() : out, launcher == null ? home.launcher() : launcher, services, proxies);
+        if (modes != null) {
+          options = options.withModes(modes);
+        }
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

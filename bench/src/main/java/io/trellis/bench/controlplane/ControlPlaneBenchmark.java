@@ -311,6 +311,9 @@ public final class ControlPlaneBenchmark {
     s.put("harness_cpu_s", "CPU seconds of the benchmark JVM (the simulated proxies) over the phase");
     s.put("heap_mb", "used heap at the end of the phase, from jcmd GC.heap_info (live and garbage)");
     s.put("pinning", "none: the control plane and the simulated proxies share all cores");
+    s.put("trellis_launcher", String.valueOf(options.launcher()));
+    s.put("deadlines", "initial " + options.initialDeadline().toSeconds() + " s, each change "
+        + options.changeDeadline().toSeconds() + " s");
     s.put("modes", "each mode in turn against the same control plane: sotw (StreamAggregatedResources) and delta"
         + " (DeltaAggregatedResources); each mode edits its own service");
     return s;

@@ -286,6 +286,8 @@ public final class ProxyBenchmark {
     s.put("proxy_core_busy_pct", "how busy the proxy's CPU was, any process, from /proc/stat over the same interval");
     s.put("rss_mb", "largest sum of VmRSS over the proxy process tree, sampled every 100 ms during the load");
     s.put("tools", toolVersions());
+    s.put("trellis_launcher", String.valueOf(options.launcher()));
+    s.put("trellis_java_opts", String.valueOf(System.getenv().getOrDefault("TRELLIS_JAVA_OPTS", "")));
     return s;
   }
 
