@@ -86,6 +86,9 @@ final class DeltaConnection extends ProxyConnection {
       }
     }
     st.forgetUnsubscribed();
+    if (first || req.getResourceNamesSubscribeCount() > 0 || req.getResourceNamesUnsubscribeCount() > 0) {
+      st.diffedDigest = null; // what the proxy wants changed: reconcile again
+    }
 
     if (widened || st.dirty) {
       push(st, first, null);
@@ -95,6 +98,9 @@ final class DeltaConnection extends ProxyConnection {
 
   @Override
   void push(TypeState st, boolean initial, Instant triggeredAt) {
+    if (!initial && !st.dirty && unchangedSinceLastDiff(st)) {
+      return;
+    }
     Map<String, XdsResources.Resource> desired = desired(st);
     List<XdsResources.Resource> toSend = new ArrayList<>();
     for (XdsResources.Resource r : desired.values()) {
@@ -110,6 +116,7 @@ final class DeltaConnection extends ProxyConnection {
     }
     boolean mustAnswer = initial && st.wildcard;
     if (toSend.isEmpty() && removed.isEmpty() && !mustAnswer) {
+      markDiffed(st);
       return;
     }
     if (st.pendingNonce != null) {
@@ -118,7 +125,7 @@ final class DeltaConnection extends ProxyConnection {
       return;
     }
     String nonce = nextNonce();
-    String version = versionOf(desired.values());
+    String version = versionOf(st, desired);
     DeltaDiscoveryResponse.Builder resp =
         DeltaDiscoveryResponse.newBuilder()
             .setTypeUrl(st.typeUrl)
@@ -139,6 +146,7 @@ final class DeltaConnection extends ProxyConnection {
       st.sentMessages.remove(name);
     }
     out.onNext(resp.build());
+    markDiffed(st);
     markSent(st, nonce, version, toSend.size(), triggeredAt);
   }
 

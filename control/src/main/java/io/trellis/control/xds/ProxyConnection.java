@@ -2,15 +2,10 @@ package io.trellis.control.xds;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,23 +194,30 @@ abstract class ProxyConnection {
     return out;
   }
 
-  /** A version that depends only on content: the same resources always get the same version. */
-  static String versionOf(Collection<XdsResources.Resource> resources) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /**
+   * The version of a response carrying (the state of) {@code desired}: content-derived, so the same
+   * resources always get the same version. When the proxy wants the whole type (the usual case for
+   * CDS and LDS) that is the type's digest, computed once for all proxies sharing these resources.
+   */
+  final String versionOf(TypeState st, Map<String, XdsResources.Resource> desired) {
+    if (desired.size() == generated.ofType(st.typeUrl).size()) {
+      return generated.digest(st.typeUrl);
     }
-    resources.stream()
-        .sorted(Comparator.comparing(XdsResources.Resource::name))
-        .forEach(
-            r -> {
-              sha.update(r.name().getBytes(StandardCharsets.UTF_8));
-              sha.update((byte) 0);
-              sha.update(r.hash().getBytes(StandardCharsets.UTF_8));
-            });
-    return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    return XdsResources.digest(desired.values());
+  }
+
+  /**
+   * Whether this type's generated resources are what the proxy's state was last reconciled
+   * against, so there is nothing to diff. Subscription changes and deferred pushes clear the mark.
+   */
+  final boolean unchangedSinceLastDiff(TypeState st) {
+    return st.diffedDigest != null && st.diffedDigest.equals(generated.digest(st.typeUrl));
+  }
+
+  /** The proxy's state of this type is reconciled with what is generated: nothing is owed. */
+  final void markDiffed(TypeState st) {
+    st.diffedDigest = generated.digest(st.typeUrl);
+    st.dirty = false;
   }
 
   final synchronized ProxyStatus status() {

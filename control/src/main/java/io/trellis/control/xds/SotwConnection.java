@@ -73,6 +73,7 @@ final class SotwConnection extends ProxyConnection {
     if (nonce.isEmpty()) {
       // A new subscription (or the proxy lost track): it has nothing we know of.
       subscribe(st, wildcard, requested);
+      st.diffedDigest = null;
       st.clientHashes.clear();
       st.sentMessages.clear();
       st.pendingNonce = null;
@@ -102,6 +103,9 @@ final class SotwConnection extends ProxyConnection {
         }
       }
     }
+    if (!st.subscribed || st.wildcard != wildcard || !st.names.equals(requested)) {
+      st.diffedDigest = null; // what the proxy wants changed: reconcile again
+    }
     st.subscribed = true;
     st.wildcard = wildcard;
     st.names.clear();
@@ -112,6 +116,9 @@ final class SotwConnection extends ProxyConnection {
 
   @Override
   void push(TypeState st, boolean initial, Instant triggeredAt) {
+    if (!initial && !st.dirty && unchangedSinceLastDiff(st)) {
+      return;
+    }
     Map<String, XdsResources.Resource> desired = desired(st);
     boolean fullState = XdsType.fromTypeUrl(st.typeUrl).map(XdsType::wildcard).orElse(false);
     List<XdsResources.Resource> toSend = new ArrayList<>();
@@ -121,6 +128,7 @@ final class SotwConnection extends ProxyConnection {
         same &= r.hash().equals(st.clientHashes.get(r.name()));
       }
       if (same && !initial) {
+        markDiffed(st);
         return;
       }
       toSend.addAll(desired.values());
@@ -134,6 +142,7 @@ final class SotwConnection extends ProxyConnection {
       st.clientHashes.keySet().retainAll(desired.keySet());
       st.sentMessages.keySet().retainAll(desired.keySet());
       if (toSend.isEmpty()) {
+        markDiffed(st);
         return;
       }
     }
@@ -143,7 +152,7 @@ final class SotwConnection extends ProxyConnection {
       return;
     }
     String nonce = nextNonce();
-    String version = versionOf(desired.values());
+    String version = versionOf(st, desired);
     DiscoveryResponse.Builder resp =
         DiscoveryResponse.newBuilder().setTypeUrl(st.typeUrl).setVersionInfo(version).setNonce(nonce);
     if (fullState) {
@@ -156,6 +165,7 @@ final class SotwConnection extends ProxyConnection {
       st.sentMessages.put(r.name(), r.message());
     }
     out.onNext(resp.build());
+    markDiffed(st);
     if (log.isDebugEnabled()) {
       log.debug("{} sent {} {} (nonce {}, version {})", node.id(), st.typeUrl, toSend.stream().map(XdsResources.Resource::name).toList(), nonce, version);
     }

@@ -22,6 +22,11 @@ final class TypeState {
   /** Resource name to the message last sent, for {@code proxy-config}. */
   final Map<String, Message> sentMessages = new TreeMap<>();
 
+  /**
+   * The generated type digest this state was last reconciled against (everything changed was sent
+   * or nothing needed sending); null when unknown. Lets a push skip a type that did not change.
+   */
+  String diffedDigest;
   boolean everSent;
   String lastSentNonce = "";
   String sentVersion = "";

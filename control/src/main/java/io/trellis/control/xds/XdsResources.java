@@ -60,9 +60,19 @@ public final class XdsResources {
   }
 
   private final Map<String, Map<String, Resource>> byType;
+  /** Per type, a digest of every (name, hash): equal digests mean the type did not change. */
+  private final Map<String, String> digests;
 
   private XdsResources(Map<String, Map<String, Resource>> byType) {
     this.byType = byType;
+    Map<String, String> d = new TreeMap<>();
+    byType.forEach((type, resources) -> d.put(type, digest(resources.values())));
+    this.digests = Collections.unmodifiableMap(d);
+  }
+
+  private XdsResources(Map<String, Map<String, Resource>> byType, Map<String, String> digests) {
+    this.byType = byType;
+    this.digests = digests;
   }
 
   public static Builder builder() {
@@ -89,13 +99,44 @@ public final class XdsResources {
    */
   XdsResources withType(String typeUrl, XdsResources source) {
     Map<String, Map<String, Resource>> copy = new TreeMap<>(byType);
+    Map<String, String> copyDigests = new TreeMap<>(digests);
     Map<String, Resource> replacement = source.ofType(typeUrl);
     if (replacement.isEmpty()) {
       copy.remove(typeUrl);
+      copyDigests.remove(typeUrl);
     } else {
       copy.put(typeUrl, replacement);
+      copyDigests.put(typeUrl, source.digest(typeUrl));
     }
-    return new XdsResources(Collections.unmodifiableMap(copy));
+    return new XdsResources(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(copyDigests));
+  }
+
+  /**
+   * A digest of one type's resources (names and content hashes), {@code ""} when there are none.
+   * Computed once per instance, which proxies of the same shape share, so a proxy can tell in O(1)
+   * that a type did not change and skip diffing it resource by resource.
+   */
+  public String digest(String typeUrl) {
+    return digests.getOrDefault(typeUrl, "");
+  }
+
+  /** A content-only digest of resources: the same set always gets the same value. */
+  static String digest(java.util.Collection<Resource> resources) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    resources.stream()
+        .sorted(java.util.Comparator.comparing(Resource::name))
+        .forEach(
+            r -> {
+              sha.update(r.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              sha.update((byte) 0);
+              sha.update(r.hash().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            });
+    return HexFormat.of().formatHex(sha.digest(), 0, 8);
   }
 
   /** Total number of resources over all types. */
