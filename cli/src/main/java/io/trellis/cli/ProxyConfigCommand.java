@@ -28,7 +28,7 @@ public final class ProxyConfigCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SECTION", description = "listeners, routes, clusters or endpoints.")
   Section section;
 
-  @Parameters(index = "1", paramLabel = "PROXY", description = "The proxy's id, e.g. sidecar~10.0.0.1~reviews-v1-1.default~default.svc.cluster.local.")
+  @Parameters(index = "1", paramLabel = "PROXY", description = "The proxy: its id (sidecar~10.0.0.1~reviews-v1-1.default~default.svc.cluster.local), POD.NAMESPACE (reviews-v1-1.default) or a unique pod name.")
   String proxy;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "short", description = "short (default) or json.")

@@ -111,6 +111,9 @@ class ProxyStatusCommandTest {
     assertThat(json[1]).contains("\"name\": \"outbound|9080|v1|reviews.default.svc.cluster.local\"").contains("\"type\": \"EDS\"");
     String[] listeners = run("proxy-config", "listeners", ID, "--state-dir", state.toString());
     assertThat(listeners[1]).isEqualTo("NAME  ADDRESS  PORT  FILTER CHAINS\n");
+    // istioctl's POD.NAMESPACE form and a bare pod name name the same proxy.
+    assertThat(run("proxy-config", "clusters", "reviews-v1-1.default", "--state-dir", state.toString())[1]).isEqualTo(table[1]);
+    assertThat(run("proxy-config", "clusters", "reviews-v1-1", "--state-dir", state.toString())[1]).isEqualTo(table[1]);
     String[] unknown = run("proxy-config", "clusters", "nobody", "--state-dir", state.toString());
     assertThat(unknown[0]).isEqualTo("1");
     assertThat(unknown[2]).contains("no connected proxy has id \"nobody\"");

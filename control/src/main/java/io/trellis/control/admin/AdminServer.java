@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/delete} — same body; 200 with the keys deleted, or 400 (nothing deleted).
  *   <li>{@code GET /v1/proxy-status[?output=json]} — connected proxies' sync state and rejected
  *       configuration, as a table or JSON.
- *   <li>{@code GET /v1/proxy-config?proxy=ID&section=clusters[&output=json]} — what was sent.
+ *   <li>{@code GET /v1/proxy-config?proxy=ID&section=clusters[&output=json]} — what was sent; the
+ *       proxy is named by its node id, {@code POD.NAMESPACE}, or a pod name that is unique.
  * </ul>
  *
  * <p>Every request needs {@code Authorization: Bearer TOKEN} with the token from the state
@@ -146,7 +147,12 @@ public final class AdminServer implements AutoCloseable {
             send(ex, 400, error(e.getMessage()));
             return;
           }
-          Optional<SentConfig> sent = xds.sentConfig(proxy);
+          List<String> ids = resolveProxy(proxy);
+          if (ids.size() > 1) {
+            send(ex, 400, error("\"" + proxy + "\" names several proxies: " + String.join(", ", ids) + " (give the full id)"));
+            return;
+          }
+          Optional<SentConfig> sent = ids.isEmpty() ? Optional.empty() : xds.sentConfig(ids.getFirst());
           if (sent.isEmpty()) {
             send(ex, 404, error("no connected proxy has id \"" + proxy + "\" (see trellis proxy-status)"));
             return;
@@ -172,6 +178,30 @@ public final class AdminServer implements AutoCloseable {
         // headers may already be sent
       }
     }
+  }
+
+  /**
+   * The connected proxies {@code name} means: its exact node id, else those whose pod is {@code
+   * POD.NAMESPACE} (the id's third field, as istioctl names proxies), else those whose pod name is
+   * {@code name}.
+   */
+  private List<String> resolveProxy(String name) {
+    List<ProxyStatus> all = xds.status();
+    for (ProxyStatus p : all) {
+      if (p.node().id().equals(name)) {
+        return List.of(name);
+      }
+    }
+    List<String> byPodAndNamespace =
+        all.stream()
+            .filter(p -> (p.node().podName() + "." + p.node().namespace()).equals(name))
+            .map(p -> p.node().id())
+            .distinct()
+            .toList();
+    if (!byPodAndNamespace.isEmpty()) {
+      return byPodAndNamespace;
+    }
+    return all.stream().filter(p -> p.node().podName().equals(name)).map(p -> p.node().id()).distinct().toList();
   }
 
   private static ObjectNode statusJson(List<ProxyStatus> proxies, List<Rejection> rejections) {
