@@ -42,6 +42,7 @@ public final class ControlPlaneBenchmark {
   private static final Duration PORT_DEADLINE = Duration.ofSeconds(120);
   /** After a phase, wait until no response has arrived for this long before the next one. */
   private static final Duration QUIET = Duration.ofMillis(1000);
+  private static final int WARM_UP_PROXIES = 5;
 
   private final ControlPlaneOptions options;
   private final PrintStream progress;
@@ -73,6 +74,7 @@ public final class ControlPlaneBenchmark {
         awaitPort(port, cp);
         startMs = (System.nanoTime() - t0) / 1e6;
         progress.printf("bench control-plane: xDS port open after %.0f ms%n", startMs);
+        warmUp(port);
         for (int k = 0; k < options.modes().size(); k++) {
           XdsMode mode = options.modes().get(k);
           int changed = (options.services() / 2 + k) % options.services();
@@ -147,6 +149,21 @@ public final class ControlPlaneBenchmark {
     }
     throw new TargetUnavailableException(
         "xDS port " + port + " not open within " + PORT_DEADLINE.toSeconds() + " s; output ends with:\n" + cp.logTail(10));
+  }
+
+  /**
+   * A few proxies of each mode fetch their configuration once before anything is timed, so that
+   * the first measured mode does not pay for the control plane's class loading and JIT alone.
+   */
+  private void warmUp(int port) throws InterruptedException {
+    for (XdsMode mode : options.modes()) {
+      try (ProxyFleet warm = new ProxyFleet(port, WARM_UP_PROXIES, options.namespaces(), mode, System::nanoTime)) {
+        warm.start();
+        boolean done = warm.awaitInitialConfig(options.quietLimit().multipliedBy(3));
+        progress.println("bench control-plane: warm-up with " + WARM_UP_PROXIES + " " + mode.label() + " proxies "
+            + (done ? "done" : "incomplete after " + options.quietLimit().multipliedBy(3).toSeconds() + " s"));
+      }
+    }
   }
 
   private List<ControlPlaneRow> measure(
@@ -310,6 +327,7 @@ public final class ControlPlaneBenchmark {
     s.put("cpu_s", "utime+stime of the control-plane process over the phase, from /proc/PID/stat");
     s.put("harness_cpu_s", "CPU seconds of the benchmark JVM (the simulated proxies) over the phase");
     s.put("heap_mb", "used heap at the end of the phase, from jcmd GC.heap_info (live and garbage)");
+    s.put("warm_up", WARM_UP_PROXIES + " proxies per mode fetch their configuration once before any phase is timed");
     s.put("pinning", "none: the control plane and the simulated proxies share all cores");
     s.put("trellis_launcher", String.valueOf(options.launcher()));
     s.put("deadlines", "initial " + options.initialDeadline().toSeconds() + " s, each change "

@@ -31,9 +31,10 @@ public record ControlPlaneOptions(
   public static final int DEFAULT_SERVICES = 1000;
   public static final int DEFAULT_PROXIES = 2000;
   /**
-   * With --quick and no explicit sizes: small, and with deadlines that bound the whole run (two
-   * modes of initial push, two changes and the waits between them) under 90 s even when the
-   * control plane is slow: 2 x (15 + 3 + 8 + 3 + 8 + 3) s plus start-up.
+   * With --quick and no explicit sizes: small, and with deadlines that bound the whole run (a
+   * warm-up per mode, then per mode the initial push, two changes and the waits between them)
+   * under 90 s even when the control plane is slow: 2 x 6 + 2 x (12 + 2 + 8 + 2 + 8 + 2) s plus
+   * start-up.
    */
   public static final int QUICK_SERVICES = 50;
   public static final int QUICK_PROXIES = 100;
@@ -67,9 +68,9 @@ public record ControlPlaneOptions(
         proxies != null ? proxies : quick ? QUICK_PROXIES : DEFAULT_PROXIES,
         10,
         launcher,
-        quick ? Duration.ofSeconds(15) : Duration.ofMinutes(5),
+        quick ? Duration.ofSeconds(12) : Duration.ofMinutes(5),
         quick ? Duration.ofSeconds(8) : Duration.ofSeconds(30),
-        quick ? Duration.ofSeconds(3) : Duration.ofSeconds(15),
+        quick ? Duration.ofSeconds(2) : Duration.ofSeconds(15),
         List.of(XdsMode.SOTW, XdsMode.DELTA));
   }
 

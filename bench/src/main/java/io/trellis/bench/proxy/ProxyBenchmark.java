@@ -270,7 +270,7 @@ public final class ProxyBenchmark {
     s.put("loadavg_after", loadAverage());
     s.put("pinning", "proxy on CPU " + options.proxyCpus() + "; load generator and nginx origin on CPU " + options.loadCpus()
         + (options.nice() == 0 ? "" : "; every benchmark process at nice " + options.nice()));
-    s.put("origin", "nginx, 1 worker, access_log off: /0 (return 200, empty), /1k and /1m static files");
+    s.put("origin", "nginx, 1 worker, access_log off: /0 and /1k answered from memory (return 200), /1m a static file");
     s.put("load_duration_s", Long.toString(options.loadDuration().toSeconds()));
     s.put("warmup_s", Long.toString(options.warmup().toSeconds()) + " (wrk, 64 connections, /1k, per target)");
     s.put("max-h1", "wrk -t1 -c64 --latency, no Lua script; closed loop; wrk reports no p99.9");
