@@ -355,6 +355,11 @@ public final class ActiveStream {
     if (info.responseCode() > 0 && !reset) {
       hcm.stats().responseCode(info.responseCode());
     }
+    try {
+      hcm.observer().onComplete(info);
+    } catch (RuntimeException e) {
+      // an observer's failure must not break the connection
+    }
     if (!tunneled) {
       if (reset) {
         downstream.reset();
@@ -509,9 +514,10 @@ public final class ActiveStream {
       return;
     }
     idleTimeout = timeout;
-    if (idleTimer == null || idleTimer.isDone()) {
-      idleTimer = downstream.eventLoop().schedule(this::checkIdle, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
     }
+    idleTimer = downstream.eventLoop().schedule(this::checkIdle, timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** The callbacks of the filter at one position of the chain. */
@@ -558,6 +564,11 @@ public final class ActiveStream {
     @Override
     public Duration streamIdleTimeout() {
       return hcm.config().streamIdleTimeout();
+    }
+
+    @Override
+    public void setStreamIdleTimeout(Duration timeout) {
+      setIdleTimeout(timeout);
     }
 
     @Override
@@ -642,6 +653,12 @@ public final class ActiveStream {
       }
       hcm.stats().rqActive.dec();
       hcm.stats().responseCode(info.responseCode());
+      info.endNanos(System.nanoTime());
+      try {
+        hcm.observer().onComplete(info);
+      } catch (RuntimeException e) {
+        // an observer's failure must not break the tunnel
+      }
       return downstream.detachForTunnel();
     }
   }

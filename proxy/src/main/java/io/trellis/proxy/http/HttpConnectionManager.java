@@ -21,9 +21,12 @@ public final class HttpConnectionManager {
   private final Clock clock;
   private final RandomGenerator random;
   private final RequestHeadersPreparer preparer;
+  private final StreamObserver observer;
 
   private HttpConnectionManager(
-      HttpConnectionManagerConfig config, RouteTableSource routes, List<HttpFilterFactory> factories, FilterContext context) {
+      HttpConnectionManagerConfig config, RouteTableSource routes, List<HttpFilterFactory> factories, FilterContext context,
+      StreamObserver observer) {
+    this.observer = observer;
     this.config = config;
     this.routes = routes;
     this.filterFactories = factories.toArray(HttpFilterFactory[]::new);
@@ -39,10 +42,17 @@ public final class HttpConnectionManager {
    */
   public static HttpConnectionManager compile(
       String at, HttpConnectionManagerConfig config, RouteTableSource routes, HttpFilterRegistry registry, FilterContext context) {
+    return compile(at, config, routes, registry, context, StreamObserver.NONE);
+  }
+
+  /** As {@link #compile(String, HttpConnectionManagerConfig, RouteTableSource, HttpFilterRegistry, FilterContext)}, reporting finished requests. */
+  public static HttpConnectionManager compile(
+      String at, HttpConnectionManagerConfig config, RouteTableSource routes, HttpFilterRegistry registry, FilterContext context,
+      StreamObserver observer) {
     FilterContext scoped = new FilterContext(
         context.clusterManager(), context.stats(), config.statPrefix(), context.clock(), context.random());
     List<HttpFilterFactory> factories = registry.compile(at, config.httpFilters(), scoped);
-    return new HttpConnectionManager(config, routes, factories, scoped);
+    return new HttpConnectionManager(config, routes, factories, scoped, observer);
   }
 
   public HttpConnectionManagerConfig config() {
@@ -67,6 +77,10 @@ public final class HttpConnectionManager {
 
   RandomGenerator random() {
     return random;
+  }
+
+  StreamObserver observer() {
+    return observer;
   }
 
   RequestHeadersPreparer preparer() {

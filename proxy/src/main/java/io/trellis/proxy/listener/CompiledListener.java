@@ -8,6 +8,7 @@ import io.trellis.proxy.config.listener.ListenerFilter;
 import io.trellis.proxy.config.listener.TcpProxyConfig;
 import io.trellis.proxy.http.HttpConnectionManager;
 import io.trellis.proxy.http.RouteTableSource;
+import io.trellis.proxy.http.StreamObserver;
 import io.trellis.proxy.http.filter.FilterContext;
 import io.trellis.proxy.http.filter.HttpFilterRegistry;
 import io.trellis.proxy.network.NetworkFilter;
@@ -38,22 +39,24 @@ final class CompiledListener {
   }
 
   /** Compiles, or throws {@link IllegalArgumentException} saying which chain and why. */
-  static CompiledListener compile(ListenerConfig config, RdsRouteTables rds, HttpFilterRegistry registry, FilterContext context) {
+  static CompiledListener compile(
+      ListenerConfig config, RdsRouteTables rds, HttpFilterRegistry registry, FilterContext context, StreamObserver observer) {
     List<FilterChainMatch> matches = new ArrayList<>();
     List<NetworkFilter> filters = new ArrayList<>();
     for (int i = 0; i < config.filterChains().size(); i++) {
       FilterChainConfig chain = config.filterChains().get(i);
       matches.add(chain.match());
-      filters.add(compileFilter("listener[" + config.name() + "].filter_chains[" + i + "]", chain, rds, registry, context));
+      filters.add(compileFilter("listener[" + config.name() + "].filter_chains[" + i + "]", chain, rds, registry, context, observer));
     }
     NetworkFilter def = config.defaultFilterChain() == null
         ? null
-        : compileFilter("listener[" + config.name() + "].default_filter_chain", config.defaultFilterChain(), rds, registry, context);
+        : compileFilter("listener[" + config.name() + "].default_filter_chain", config.defaultFilterChain(), rds, registry, context, observer);
     return new CompiledListener(config, new FilterChainSelector<>(matches, filters), def);
   }
 
   private static NetworkFilter compileFilter(
-      String at, FilterChainConfig chain, RdsRouteTables rds, HttpFilterRegistry registry, FilterContext context) {
+      String at, FilterChainConfig chain, RdsRouteTables rds, HttpFilterRegistry registry, FilterContext context,
+      StreamObserver observer) {
     return switch (chain.filter()) {
       case HttpConnectionManagerConfig hcm -> {
         RouteTableSource routes;
@@ -63,7 +66,7 @@ final class CompiledListener {
         } else {
           routes = rds.source(hcm.rdsRouteConfigName());
         }
-        yield new HttpNetworkFilter(HttpConnectionManager.compile(at, hcm, routes, registry, context));
+        yield new HttpNetworkFilter(HttpConnectionManager.compile(at, hcm, routes, registry, context, observer));
       }
       case TcpProxyConfig tcp -> new TcpProxy(tcp, context.clusterManager(), context.stats(), context.random());
     };

@@ -2,6 +2,7 @@ package io.trellis.proxy.listener;
 
 import io.trellis.proxy.config.listener.ListenerConfig;
 import io.trellis.proxy.config.route.RouteConfig;
+import io.trellis.proxy.http.StreamObserver;
 import io.trellis.proxy.http.filter.FilterContext;
 import io.trellis.proxy.http.filter.HttpFilterRegistry;
 import io.trellis.proxy.net.Transport;
@@ -38,6 +39,7 @@ public final class Listeners implements AutoCloseable {
   private final HttpFilterRegistry filters;
   private final FilterContext context;
   private final Duration drainTime;
+  private final StreamObserver observer;
   private final RdsRouteTables rds = new RdsRouteTables();
   private final Map<String, ActiveListener> active = new LinkedHashMap<>();
   private final Map<String, ListenerConfig> configs = new LinkedHashMap<>();
@@ -49,6 +51,14 @@ public final class Listeners implements AutoCloseable {
   public Listeners(
       Transport transport, ClusterManager clusters, StatsStore stats, Clock clock, RandomGenerator random,
       HttpFilterRegistry filters, Duration drainTime) {
+    this(transport, clusters, stats, clock, random, filters, drainTime, StreamObserver.NONE);
+  }
+
+  /** With an observer of every finished HTTP request (access logs, telemetry). */
+  public Listeners(
+      Transport transport, ClusterManager clusters, StatsStore stats, Clock clock, RandomGenerator random,
+      HttpFilterRegistry filters, Duration drainTime, StreamObserver observer) {
+    this.observer = observer;
     this.transport = transport;
     this.stats = stats;
     this.filters = filters;
@@ -91,7 +101,7 @@ public final class Listeners implements AutoCloseable {
         continue;
       }
       try {
-        compiled.put(c.name(), CompiledListener.compile(c, rds, filters, context));
+        compiled.put(c.name(), CompiledListener.compile(c, rds, filters, context, observer));
       } catch (IllegalArgumentException e) {
         errors.add(e.getMessage());
       }

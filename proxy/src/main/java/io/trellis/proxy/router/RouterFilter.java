@@ -139,6 +139,9 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       return;
     }
     clusterStats = settings.clusterStats().get(choice.cluster());
+    if (action.idleTimeout() != null) {
+      cb.setStreamIdleTimeout(action.idleTimeout());
+    }
     cb.streamInfo().upstreamCluster(choice.cluster());
 
     LoadBalancerContext lb = LoadBalancerContext.NONE;

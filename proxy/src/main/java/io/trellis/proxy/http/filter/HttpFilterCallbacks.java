@@ -28,6 +28,9 @@ public interface HttpFilterCallbacks {
   /** The connection manager's stream idle timeout (a route may override it). */
   Duration streamIdleTimeout();
 
+  /** Overrides the stream idle timeout for this request (a route's {@code idle_timeout}); zero disables it. */
+  void setStreamIdleTimeout(Duration timeout);
+
   /** Resumes request iteration after this filter returned STOP_ITERATION. */
   void continueDecoding();
 
