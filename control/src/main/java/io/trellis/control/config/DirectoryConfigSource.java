@@ -2,6 +2,7 @@ package io.trellis.control.config;
 
 import io.trellis.api.load.ConfigLoader;
 import io.trellis.api.model.Resource;
+import io.trellis.api.model.ResourceKey;
 import io.trellis.api.validate.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +188,24 @@ public final class DirectoryConfigSource implements ConfigSource {
       }
     }
     if (changed) {
+      warnAboutDuplicates();
       listener.accept(state());
+    }
+  }
+
+  /**
+   * Two files defining the same resource is a mistake Kubernetes would not allow (the second apply
+   * would replace the first); here the later file in path order wins, and the user is told.
+   */
+  private void warnAboutDuplicates() {
+    Map<ResourceKey, Resource<?>> seen = new HashMap<>();
+    for (FileEntry e : files.values()) {
+      for (Resource<?> r : e.good()) {
+        Resource<?> earlier = seen.put(r.key(), r);
+        if (earlier != null) {
+          log.warn("{}: {} is also defined at {}; the later one is used", r.origin(), r.key(), earlier.origin());
+        }
+      }
     }
   }
 

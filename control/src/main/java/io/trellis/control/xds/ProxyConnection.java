@@ -63,9 +63,12 @@ abstract class ProxyConnection {
       fail(e.getMessage());
       return false;
     }
+    // Register before generating: an update() that lands in between then schedules a push for
+    // this stream (which waits for this lock), instead of missing it and leaving the proxy on the
+    // previous generator until the next change.
+    server.register(this);
     XdsResources fresh = generate();
     generated = fresh != null ? fresh : XdsResources.EMPTY;
-    server.register(this);
     server.observer().connected(node);
     log.info("xDS stream {} opened by {} ({}, {})", streamId, node.id(), node.kind(), delta() ? "delta" : "state of the world");
     return true;
