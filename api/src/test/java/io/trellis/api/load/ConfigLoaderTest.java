@@ -249,6 +249,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void parallelLoadingKeepsFileOrder(@TempDir Path dir) throws Exception {
+    for (int i = 0; i < 60; i++) {
+      Files.writeString(
+          dir.resolve(String.format("f%02d.yaml", i)),
+          "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-%d-a}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa-%d-b}\n"
+              .formatted(i, i));
+    }
+    for (int round = 0; round < 5; round++) {
+      List<String> names = loader.load(List.of(dir)).resources().stream().map(Resource::name).toList();
+      assertThat(names).hasSize(120);
+      for (int i = 0; i < 60; i++) {
+        assertThat(names.subList(2 * i, 2 * i + 2)).containsExactly("sa-" + i + "-a", "sa-" + i + "-b");
+      }
+    }
+  }
+
+  @Test
   void walksDirectoriesInSortedOrder(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("b"));
     Files.writeString(dir.resolve("b/z.yml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: z}\n");
