@@ -39,7 +39,10 @@ final class SotwConnection extends ProxyConnection {
 
   @Override
   void fail(String reason) {
-    closed = true;
+    if (closed) {
+      return;
+    }
+    close(); // forget the proxy first: the stream is over whatever the client does next
     out.onError(Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException());
   }
 

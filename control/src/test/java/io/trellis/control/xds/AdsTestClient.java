@@ -101,6 +101,28 @@ public final class AdsTestClient implements AutoCloseable {
     sotw.onNext(b.build());
   }
 
+  /** Sends a request exactly as built (no node, no defaults). */
+  void rawRequest(DiscoveryRequest r) {
+    sotw.onNext(r);
+  }
+
+  /** The next error, ignoring responses queued before it. */
+  Throwable nextErrorSkippingResponses() {
+    while (true) {
+      Object o;
+      try {
+        o = received.poll(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      assertThat(o).as("an error from the server within 5 s").isNotNull();
+      if (o instanceof Throwable t) {
+        return t;
+      }
+    }
+  }
+
   void deltaRequest(DeltaDiscoveryRequest.Builder b) {
     if (first) {
       b.setNode(node);

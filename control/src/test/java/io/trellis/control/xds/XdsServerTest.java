@@ -289,6 +289,16 @@ class XdsServerTest {
   }
 
   @Test
+  void aRequestWithoutTypeUrlEndsTheStreamAndTheProxyLeavesTheStatus() {
+    try (AdsTestClient c = syncedSidecar(SIDECAR)) {
+      c.rawRequest(io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest.newBuilder().build());
+      Throwable error = c.nextErrorSkippingResponses();
+      assertThat(error).hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("type_url");
+      await().until(() -> server.connectedProxies() == 0);
+    }
+  }
+
+  @Test
   void disconnectedProxiesLeaveTheStatus() {
     AdsTestClient c = syncedSidecar(SIDECAR);
     assertThat(server.connectedProxies()).isEqualTo(1);
