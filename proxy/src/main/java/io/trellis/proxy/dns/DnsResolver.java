@@ -8,6 +8,7 @@ import io.netty.resolver.dns.DnsCache;
 import io.netty.resolver.dns.DnsCacheEntry;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProvider;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.util.concurrent.Future;
@@ -30,12 +31,22 @@ import java.util.Map;
  */
 public final class DnsResolver implements AutoCloseable {
   private final EventLoop loop;
+  private final DnsServerAddressStreamProvider nameServers;
   private final Map<ResolvedAddressTypes, DnsNameResolver> resolvers = new EnumMap<>(ResolvedAddressTypes.class);
   private final Map<String, Long> ttlSeconds = new HashMap<>(); // recorded per name by the capturing cache
 
-  /** Must be used from {@code loop} only: {@link #resolve} runs there and completes there. */
+  /**
+   * Resolves with the name servers of {@code /etc/resolv.conf}. {@link #resolve} may be called from
+   * any thread; it runs on {@code loop} (which must be an NIO loop) and completes there.
+   */
   public DnsResolver(EventLoop loop) {
+    this(loop, DnsServerAddressStreamProviders.platformDefault());
+  }
+
+  /** Resolves with the given name servers (tests run their own on loopback). */
+  public DnsResolver(EventLoop loop, DnsServerAddressStreamProvider nameServers) {
     this.loop = loop;
+    this.nameServers = nameServers;
   }
 
   /** Resolves {@code name} by Envoy's lookup-family rules. Fails with {@link UnknownHostException}. */
@@ -90,7 +101,7 @@ public final class DnsResolver implements AutoCloseable {
     return resolvers.computeIfAbsent(types, t -> new DnsNameResolverBuilder(loop)
         .datagramChannelType(NioDatagramChannel.class)
         .resolvedAddressTypes(t)
-        .nameServerProvider(DnsServerAddressStreamProviders.platformDefault())
+        .nameServerProvider(nameServers)
         .resolveCache(new TtlCapture())
         .cnameCache(NoopDnsCnameCache.INSTANCE)
         .build());

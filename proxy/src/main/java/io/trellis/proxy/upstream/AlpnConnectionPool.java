@@ -43,12 +43,14 @@ final class AlpnConnectionPool implements HttpConnectionPool {
       ctx.connector().connect(host, loop).addListener((Future<Channel> f) -> onProbe(f));
     }
     waiting.add(p);
+    ctx.stats().rqPendingActive.inc();
     return p;
   }
 
   private void onProbe(Future<Channel> f) {
     ArrayDeque<Promise<UpstreamStream>> waiters = waiting;
     waiting = null;
+    ctx.stats().rqPendingActive.add(-waiters.size());
     if (!f.isSuccess()) {
       for (Promise<UpstreamStream> p : waiters) {
         p.tryFailure(f.cause());

@@ -7,6 +7,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.trellis.proxy.config.cluster.ClusterConfig;
 import io.trellis.proxy.config.cluster.DiscoveryType;
 import io.trellis.proxy.config.cluster.EndpointsConfig;
+import io.netty.resolver.dns.DnsServerAddressStreamProvider;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.trellis.proxy.dns.DnsResolver;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.stats.StatsStore;
@@ -63,6 +65,12 @@ public final class UpstreamClusters implements ClusterManager, AutoCloseable {
    *     {@code ThreadLocalRandom.current()}, or a seeded {@code java.util.Random} in tests)
    */
   public UpstreamClusters(Transport transport, StatsStore stats, Clock clock, RandomGenerator random) {
+    this(transport, stats, clock, random, DnsServerAddressStreamProviders.platformDefault());
+  }
+
+  /** As above, with the DNS servers to ask (tests run one on loopback). */
+  UpstreamClusters(Transport transport, StatsStore stats, Clock clock, RandomGenerator random,
+      DnsServerAddressStreamProvider nameServers) {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.stats = Objects.requireNonNull(stats, "stats");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -70,7 +78,7 @@ public final class UpstreamClusters implements ClusterManager, AutoCloseable {
     this.controlGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("trellis-upstream-control", true),
         NioIoHandler.newFactory());
     this.controlLoop = controlGroup.next();
-    this.dns = new DnsResolver(controlLoop);
+    this.dns = new DnsResolver(controlLoop, nameServers);
   }
 
   @Override

@@ -92,6 +92,27 @@ class UpstreamClustersTest extends UpstreamTestSupport {
   }
 
   @Test
+  void trafficFailsOverToTheNextPriorityWhenEdsMarksTheFirstUnhealthy() throws Exception {
+    TestBackend local = closing(TestBackend.http1("local"));
+    TestBackend remote = closing(TestBackend.http1("remote"));
+    clusters.applyClusters(List.of(eds("reviews")));
+    java.util.function.Function<HealthStatus, EndpointsConfig> assignment = health -> EndpointsConfig.of("reviews-svc", List.of(
+        new LocalityLbEndpoints(new Host.Locality("r1", "z1", ""), List.of(LbEndpoint.of("127.0.0.1", local.port()).withHealthStatus(health)), 1, 0),
+        new LocalityLbEndpoints(new Host.Locality("r2", "z1", ""), List.of(LbEndpoint.of("127.0.0.1", remote.port())), 1, 1)));
+    clusters.applyEndpoints(Map.of("reviews-svc", assignment.apply(HealthStatus.HEALTHY)));
+    UpstreamCluster c = clusters.cluster("reviews");
+    for (int i = 0; i < 5; i++) {
+      assertThat(finish(Exchange.start(c, loop, Exchange.get("/ok"), HttpProtocol.HTTP_1_1)).text()).isEqualTo("ok local 0");
+    }
+    clusters.applyEndpoints(Map.of("reviews-svc", assignment.apply(HealthStatus.UNHEALTHY)));
+    for (int i = 0; i < 5; i++) {
+      assertThat(finish(Exchange.start(c, loop, Exchange.get("/ok"), HttpProtocol.HTTP_1_1)).text()).isEqualTo("ok remote 0");
+    }
+    assertThat(gauge("cluster.reviews.membership_healthy")).isEqualTo(1);
+    assertThat(clusters.view("reviews").hosts()).extracting(HostView::priority).containsExactly(0, 1);
+  }
+
+  @Test
   void changedClustersAreReplacedAndRemovedOnesDrain() throws Exception {
     TestBackend a = closing(TestBackend.http1("a"));
     clusters.applyClusters(List.of(staticCluster("web", a.port()).build(), staticCluster("other", a.port()).build()));
@@ -207,7 +228,7 @@ class UpstreamClustersTest extends UpstreamTestSupport {
       assertThat(ch.isActive()).isTrue();
       assertThat(ch.config().isAutoRead()).isFalse();
       assertThat(ch.pipeline().names()).doesNotContain("codec", "pool");
-      assertThat(a.connections).hasValue(1);
+      await().untilAsserted(() -> assertThat(a.connections).hasValue(1)); // the server accepts on its own loop
     } finally {
       ch.close().sync();
     }
