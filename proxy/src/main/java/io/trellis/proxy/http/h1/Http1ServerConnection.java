@@ -124,6 +124,19 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
     ctx.fireChannelReadComplete();
   }
 
+  /** Whether the backlog holds the end of the current request (before any next request). */
+  private boolean restOfRequestBuffered() {
+    for (Object o : backlog) {
+      if (o instanceof MalformedRequest || o instanceof HttpRequest || o instanceof HttpObject h && h.decoderResult().isFailure()) {
+        return false;
+      }
+      if (o instanceof LastHttpContent) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the request starting the backlog is followed, before the next request, by a decode failure. */
   private boolean failureAhead() {
     boolean first = true;
@@ -483,6 +496,11 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   @Override
   public void streamEnded(boolean requestComplete) {
     current = null;
+    if (!requestComplete && !currentRequestComplete && restOfRequestBuffered()) {
+      // answered early, but the rest of the request was already read: drop it and keep the connection
+      discardingBody = true;
+      currentRequestComplete = true;
+    }
     if (!requestComplete && !currentRequestComplete || closeAfterResponse || draining) {
       closing = true;
       backlog.forEach(ReferenceCountUtil::release);
