@@ -6,10 +6,9 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Decides how far a configuration change reaches. A change that touches only endpoint-bearing kinds
- * ({@value #ENDPOINT_KINDS_DOC}) is an endpoints-only push: translation must derive nothing but
- * ClusterLoadAssignments from those kinds, so pushing EDS alone is enough. Any other kind may change
- * listeners, routes or clusters, and makes a full push.
+ * Classifies a configuration change for logs and metrics: a change that touches only
+ * endpoint-bearing kinds ({@value #ENDPOINT_KINDS_DOC}) is endpoints-only, anything else full.
+ * Correctness does not rest on this: the xDS server reconciles every type by content.
  */
 public final class PushScopes {
   static final String ENDPOINT_KINDS_DOC = "WorkloadEntry, EndpointSlice, Endpoints";

@@ -110,12 +110,12 @@ abstract class ProxyConnection {
       if (fresh == null) {
         return;
       }
-      generated =
-          scope.kind() == PushScope.Kind.ENDPOINTS
-              ? generated.withType(XdsType.ENDPOINT.typeUrl(), fresh)
-              : fresh;
+      // Every type is reconciled by content, whatever the scope says: a type whose digest did not
+      // change costs one comparison, and a translation that derives more than load assignments
+      // from endpoints (DNS clusters carry theirs inline) is still pushed correctly.
+      generated = fresh;
       for (TypeState st : types.values()) {
-        if (st.subscribed && scope.covers(st.typeUrl)) {
+        if (st.subscribed) {
           push(st, false, scope.triggeredAt());
         }
       }

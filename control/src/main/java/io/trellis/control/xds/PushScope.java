@@ -8,23 +8,24 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a push may change, so the server does no more work (and sends no more) than a change needs.
+ * What caused a push: which configuration changed, whether only endpoints are expected to change,
+ * and when the first change happened.
  *
- * <p>{@link Kind#FULL}: any resource type may have changed; every proxy's resources are regenerated
- * and every changed type is pushed. {@link Kind#ENDPOINTS}: only endpoints changed (a workload came
- * or went, an endpoint's address or health changed), so only EDS is diffed and pushed; listeners,
- * routes and clusters are left as the proxy has them. Either way a proxy whose resources hash the
- * same as before receives nothing.
+ * <p>The server does not trust the scope to decide what to send: for every proxy it regenerates
+ * and reconciles every type by content digest, so a type that did not change costs one comparison
+ * and is not sent, and a change that reaches further than its kind suggests (a WorkloadEntry behind
+ * a DNS ServiceEntry changes a cluster, not only endpoints) is still delivered. An endpoints-only
+ * change therefore pushes only EDS because only EDS content changed. The kind and keys are for
+ * logs, status and metrics; {@link #triggeredAt} is where proxy convergence time is measured from.
  *
- * @param kind full or endpoints-only
- * @param changed the configuration resources whose change caused this push (for logs, status and
- *     metrics; may be empty, e.g. for a push at startup)
- * @param triggeredAt when the first change in this push happened; proxy convergence time is
- *     measured from here
+ * @param kind full, or endpoints-only as classified from the changed kinds
+ * @param changed the configuration resources whose change caused this push (may be empty, e.g.
+ *     for a push at startup)
+ * @param triggeredAt when the first change in this push happened
  */
 public record PushScope(Kind kind, Set<ResourceKey> changed, Instant triggeredAt) {
 
-  /** Which resource types a push may change. */
+  /** Whether a change is expected to move only endpoints. */
   public enum Kind {
     FULL,
     ENDPOINTS
@@ -42,16 +43,6 @@ public record PushScope(Kind kind, Set<ResourceKey> changed, Instant triggeredAt
 
   public static PushScope endpoints(Set<ResourceKey> changed, Instant triggeredAt) {
     return new PushScope(Kind.ENDPOINTS, changed, triggeredAt);
-  }
-
-  /** Whether resources of this type may have changed. */
-  public boolean covers(XdsType type) {
-    return kind == Kind.FULL || type == XdsType.ENDPOINT;
-  }
-
-  /** Whether resources of a type the server knows only by URL may have changed. */
-  public boolean covers(String typeUrl) {
-    return XdsType.fromTypeUrl(typeUrl).map(this::covers).orElse(kind == Kind.FULL);
   }
 
   /**

@@ -70,10 +70,6 @@ public final class XdsResources {
     this.digests = Collections.unmodifiableMap(d);
   }
 
-  private XdsResources(Map<String, Map<String, Resource>> byType, Map<String, String> digests) {
-    this.byType = byType;
-    this.digests = digests;
-  }
 
   public static Builder builder() {
     return new Builder();
@@ -91,24 +87,6 @@ public final class XdsResources {
 
   public Map<String, Resource> ofType(XdsType type) {
     return ofType(type.typeUrl());
-  }
-
-  /**
-   * These resources with one type's resources taken from {@code source} instead: how an
-   * endpoints-only push refreshes EDS while keeping every other type as the proxy has it.
-   */
-  XdsResources withType(String typeUrl, XdsResources source) {
-    Map<String, Map<String, Resource>> copy = new TreeMap<>(byType);
-    Map<String, String> copyDigests = new TreeMap<>(digests);
-    Map<String, Resource> replacement = source.ofType(typeUrl);
-    if (replacement.isEmpty()) {
-      copy.remove(typeUrl);
-      copyDigests.remove(typeUrl);
-    } else {
-      copy.put(typeUrl, replacement);
-      copyDigests.put(typeUrl, source.digest(typeUrl));
-    }
-    return new XdsResources(Collections.unmodifiableMap(copy), Collections.unmodifiableMap(copyDigests));
   }
 
   /**

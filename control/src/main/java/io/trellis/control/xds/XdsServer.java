@@ -72,7 +72,8 @@ public final class XdsServer implements AutoCloseable {
   }
 
   /**
-   * Makes {@code next} the configuration every proxy gets, pushing what changed per {@code scope}.
+   * Makes {@code next} the configuration every proxy gets, pushing to each proxy the types and
+   * resources whose content changed; {@code scope} names the cause (for logs and convergence time).
    * Returns at once; pushes run on the push executor.
    */
   public void update(XdsGenerator next, PushScope scope) {
