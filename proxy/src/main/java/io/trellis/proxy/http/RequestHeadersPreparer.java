@@ -63,7 +63,7 @@ final class RequestHeadersPreparer {
       List<String> envoyHeaders = null;
       for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
         CharSequence name = it.next().getKey();
-        if (name.length() > 8 && name.toString().toLowerCase(Locale.ROOT).startsWith("x-envoy-")) {
+        if (name.length() > 8 && io.netty.util.AsciiString.regionMatches(name, true, 0, "x-envoy-", 0, 8)) {
           if (envoyHeaders == null) {
             envoyHeaders = new ArrayList<>();
           }
