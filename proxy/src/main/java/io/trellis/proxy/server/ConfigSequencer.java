@@ -52,6 +52,7 @@ public final class ConfigSequencer {
   private boolean listenersApplied;
   private boolean initialized;
   private volatile Set<String> warming = Set.of();
+  private String listenerFailure;
 
   private record PendingClusters(String version, Map<String, ClusterConfig> clusters) {}
 
@@ -142,7 +143,11 @@ public final class ConfigSequencer {
     }
   }
 
-  public void onListeners(String version, Map<String, ListenerConfig> listeners) {
+  /**
+   * Returns why the listeners could not be applied when they were applied at once and failed (the
+   * caller NACKs), or an empty list (applied, or held until clusters and routes are ready).
+   */
+  public List<String> onListeners(String version, Map<String, ListenerConfig> listeners) {
     Map<String, ListenerConfig> dynamic = new LinkedHashMap<>(listeners);
     dynamic.keySet().removeAll(staticListeners.keySet());
     pendingListeners = new PendingListeners(version, dynamic);
@@ -154,6 +159,9 @@ public final class ConfigSequencer {
           "holding LDS version " + version + ": waiting for "
               + (pendingClusters != null ? "clusters to warm" : "route configurations " + missing));
     }
+    String failure = listenerFailure;
+    listenerFailure = null;
+    return failure == null ? List.of() : List.of(failure);
   }
 
   private boolean tryApplyClusters() {
@@ -205,17 +213,26 @@ public final class ConfigSequencer {
       return false;
     }
     targets.applyRouteConfigs(routes);
-    targets.applyListeners(List.copyOf(all.values()));
     pendingListeners = null;
+    try {
+      targets.applyListeners(List.copyOf(all.values()));
+    } catch (Exception e) {
+      // Compilation failures change nothing; a bind failure leaves the listeners that did bind. Netty
+      // rethrows a bind's IOException unchecked, hence Exception rather than the runtime's own types.
+      listenerFailure = e instanceof IllegalArgumentException || e instanceof IllegalStateException ? e.getMessage() : e.toString();
+      log.accept("failed to apply " + describe(pending) + ": " + listenerFailure);
+      return true;
+    }
     if (!pending.version().equals("static") || !expectDynamic) {
       listenersApplied = true;
     }
-    log.accept(
-        pending.version().equals("static")
-            ? "applied static listeners: " + all.size() + " listeners"
-            : "applied LDS version " + pending.version() + ": " + all.size() + " listeners");
+    log.accept("applied " + describe(pending) + ": " + all.size() + " listeners");
     maybeInitialized();
     return true;
+  }
+
+  private static String describe(PendingListeners pending) {
+    return pending.version().equals("static") ? "static listeners" : "LDS version " + pending.version();
   }
 
   private void maybeInitialized() {

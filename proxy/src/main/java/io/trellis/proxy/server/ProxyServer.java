@@ -338,10 +338,22 @@ public final class ProxyServer implements AutoCloseable {
     public void applyListeners(Collection<ListenerConfig> configs) {
       try {
         listeners.applyListeners(configs);
-      } catch (IllegalArgumentException e) {
-        // Compilation failed before anything changed: the previous listeners stay in force.
+      } catch (RuntimeException e) {
+        // Compilation (nothing changed) or binding (that listener kept its old state) failed: the
+        // sequencer reports it and the update is NACKed.
         stats.counter("listener_manager.listener_create_failure").inc();
-        options.configLog().accept("failed to apply listeners (previous listeners stay): " + e.getMessage());
+        throw e;
+      } catch (Exception e) {
+        // Netty rethrows a failed bind's IOException without declaring it, and without the listener's
+        // name: name the listeners this update had to bind.
+        stats.counter("listener_manager.listener_create_failure").inc();
+        Map<String, ListenerConfig> running = listeners.configs();
+        List<String> binding =
+            configs.stream()
+                .filter(c -> !c.equals(running.get(c.name())))
+                .map(c -> c.name() + " (" + c.address() + ":" + c.port() + ")")
+                .toList();
+        throw new IllegalStateException("binding listeners " + binding + " failed: " + e, e);
       }
     }
 
@@ -365,16 +377,20 @@ public final class ProxyServer implements AutoCloseable {
   /** ADS updates into the sequencer, with Envoy's update counters and one log line per NACK. */
   private final class AdsUpdates implements AdsClient.Listener {
     @Override
-    public void onUpdate(XdsResourceType<?, ?> type, String version, Map<String, ResourceEntry<?>> resources) {
-      stats.counter(statPrefix(type) + ".update_success").inc();
-      stats.counter(statPrefix(type) + ".update_attempt").inc();
+    public List<String> onUpdate(XdsResourceType<?, ?> type, String version, Map<String, ResourceEntry<?>> resources) {
+      List<String> failures = List.of();
       switch (type.shortName()) {
         case "CDS" -> sequencer.onClusters(version, values(resources, ClusterConfig.class));
         case "EDS" -> sequencer.onEndpoints(version, values(resources, EndpointsConfig.class));
-        case "LDS" -> sequencer.onListeners(version, values(resources, ListenerConfig.class));
+        case "LDS" -> failures = sequencer.onListeners(version, values(resources, ListenerConfig.class));
         case "RDS" -> sequencer.onRoutes(version, values(resources, RouteConfig.class));
         default -> throw new IllegalStateException("unexpected type " + type.typeUrl());
       }
+      if (failures.isEmpty()) {
+        stats.counter(statPrefix(type) + ".update_success").inc();
+        stats.counter(statPrefix(type) + ".update_attempt").inc();
+      }
+      return failures;
     }
 
     @Override

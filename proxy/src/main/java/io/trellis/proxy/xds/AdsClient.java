@@ -52,10 +52,11 @@ public final class AdsClient implements AutoCloseable {
   public interface Listener {
 
     /**
-     * An update to {@code type} was accepted; {@code resources} is every resource of the type now held
-     * (a resource missing from it was removed), by name.
+     * An update to {@code type} passed validation; {@code resources} is every resource of the type now
+     * held (a resource missing from it was removed), by name. Returns why it could not be applied
+     * (the update is then NACKed and the previous state restored), or an empty list.
      */
-    void onUpdate(XdsResourceType<?, ?> type, String version, Map<String, ResourceEntry<?>> resources);
+    List<String> onUpdate(XdsResourceType<?, ?> type, String version, Map<String, ResourceEntry<?>> resources);
 
     /** An update was NACKed; the previously accepted resources stay in force. */
     void onRejected(XdsResourceType<?, ?> type, RejectedUpdate rejection);
@@ -283,9 +284,7 @@ public final class AdsClient implements AutoCloseable {
     if (!sub.wildcard) {
       next.keySet().retainAll(sub.names);
     }
-    accept(sub, response.getVersionInfo(), keepTimestamps(sub, next));
-    sendRequest(sub, null);
-    notifyUpdate(sub);
+    acceptOrNack(sub, response.getVersionInfo(), keepTimestamps(sub, next));
   }
 
   private void onDeltaResponse(DeltaDiscoveryResponse response) {
@@ -319,9 +318,7 @@ public final class AdsClient implements AutoCloseable {
     if (!sub.wildcard) {
       next.keySet().retainAll(sub.names);
     }
-    accept(sub, version, keepTimestamps(sub, next));
-    sendDeltaRequest(sub, null);
-    notifyUpdate(sub);
+    acceptOrNack(sub, version, keepTimestamps(sub, next));
   }
 
   private record Parsed(Map<String, ResourceEntry<?>> entries, Map<String, Any> failed, List<String> errors) {}
@@ -432,13 +429,37 @@ public final class AdsClient implements AutoCloseable {
     }
   }
 
-  private void notifyUpdate(Subscription sub) {
+  /**
+   * Publishes a valid update and hands it to the listener; ACKs it when the listener could apply it,
+   * NACKs it (and restores the previous state) when the listener reports why it could not — as Envoy
+   * NACKs a listener it cannot create.
+   */
+  private void acceptOrNack(Subscription sub, String version, Map<String, ResourceEntry<?>> next) {
+    TypeState previous = sub.published;
+    accept(sub, version, next);
+    List<String> applyErrors;
     try {
-      listener.onUpdate(sub.type, sub.published.version(), sub.published.resources());
-    } catch (RuntimeException e) {
-      LOG.error("ADS listener failed to apply {} version {}", sub.type.shortName(), sub.published.version(), e);
+      applyErrors = listener.onUpdate(sub.type, version, sub.published.resources());
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Netty rethrows I/O failures without declaring them.
+      LOG.error("ADS listener failed to apply {} version {}", sub.type.shortName(), version, e);
+      applyErrors = List.of("internal error while applying: " + e);
     }
+    if (applyErrors.isEmpty()) {
+      sendRequest(sub, null);
+      return;
+    }
+    Map<String, Any> changed = new LinkedHashMap<>();
+    next.forEach((name, entry) -> {
+      ResourceEntry<?> old = previous.resources().get(name);
+      if (old == null || !old.proto().equals(entry.proto())) {
+        changed.put(name, entry.proto());
+      }
+    });
+    sub.published = previous;
+    reject(sub, version, new Parsed(Map.of(), changed, applyErrors));
   }
+
 
   /** Per-type subscription state. Confined to the executor, except {@link #published}. */
   private static final class Subscription {
@@ -501,7 +522,12 @@ public final class AdsClient implements AutoCloseable {
       hop(
           () -> {
             if (owner == stream && !closed) {
-              onResponse.accept(response);
+              try {
+                onResponse.accept(response);
+              } catch (Exception e) {
+                // An executor swallows what escapes a task; make it visible instead.
+                LOG.error("ADS response handling failed", e);
+              }
             }
           });
     }

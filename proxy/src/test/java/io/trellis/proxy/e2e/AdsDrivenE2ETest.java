@@ -237,5 +237,28 @@ class AdsDrivenE2ETest {
     assertThat(routes.at("/dynamic_route_configs/0/error_state/version_info").asText()).isEqualTo("bad");
     assertThat(routes.at("/dynamic_route_configs/0/error_state/details").asText()).contains("safe_regex");
     assertThat(admin("/stats").body()).contains("http.rds.update_rejected: 1\n");
+
+    // A listener that validates but cannot bind (its port is taken) is NACKed too, as in Envoy; the
+    // running listener keeps serving.
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      controlPlane.set(
+          "bind",
+          List.of(staticCluster("a", a.port()), edsCluster("b")),
+          List.of(endpoints("b", b.port())),
+          List.of(rdsListener("ingress", listenerPort, "web-routes"), rdsListener("blocked", taken.getLocalPort(), "web-routes")),
+          List.of(routes("web-routes", prefixRoute("/", "a"))));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> controlPlane.requests().stream().anyMatch(r -> r.hasErrorDetail() && r.getTypeUrl().equals(io.trellis.proxy.xds.ListenerResource.TYPE_URL)));
+      DiscoveryRequest ldsNack =
+          controlPlane.requests().stream().filter(r -> r.hasErrorDetail() && r.getTypeUrl().equals(io.trellis.proxy.xds.ListenerResource.TYPE_URL)).findFirst().orElseThrow();
+      assertThat(ldsNack.getVersionInfo()).isEqualTo("bad");
+      assertThat(ldsNack.getErrorDetail().getMessage()).contains("blocked");
+      assertThat(proxy.listenerPort("blocked")).isEqualTo(-1);
+      var response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("x-backend")).hasValue("a");
+      assertThat(admin("/stats").body()).contains("listener_manager.lds.update_rejected: 1\n");
+    }
   }
 }

@@ -116,5 +116,6 @@ class XdsIdentityE2ETest {
     var still = Backends.run(20, "curl", "-sS", "-m", "10", "http://127.0.0.1:" + listenerPort + "/reviews/2");
     assertThat(still.out()).as(still.err()).isEqualTo("reviews /reviews/2\n");
     assertThat(log).anyMatch(l -> l.startsWith("NACKed LDS version 2: Listener [inbound]"));
+
   }
 }

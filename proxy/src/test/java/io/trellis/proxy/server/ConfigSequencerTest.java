@@ -128,6 +128,48 @@ class ConfigSequencerTest {
   }
 
   @Test
+  void aListenerTheRuntimeRejectsIsReportedAndNotRetried() {
+    List<String> applied = new CopyOnWriteArrayList<>();
+    ConfigTargets failing =
+        new ConfigTargets() {
+          @Override
+          public void applyClusters(Collection<ClusterConfig> clusters) {}
+
+          @Override
+          public void applyEndpoints(Map<String, EndpointsConfig> endpoints) {}
+
+          @Override
+          public void applyRouteConfigs(Map<String, RouteConfig> routes) {
+            applied.add("routes");
+          }
+
+          @Override
+          public void applyListeners(Collection<ListenerConfig> listeners) {
+            if (!listeners.isEmpty()) {
+              applied.add("failed");
+              throw new IllegalStateException("listener[ingress]: cannot bind 127.0.0.1:1: permission denied");
+            }
+          }
+
+          @Override
+          public void subscribeEndpoints(Set<String> names) {}
+
+          @Override
+          public void subscribeRoutes(Set<String> names) {}
+        };
+    ConfigSequencer s = new ConfigSequencer(failing, List.of(), List.of(), true, executor, Duration.ofMinutes(1), log::add, () -> {});
+    s.start();
+    s.onClusters("1", Map.of());
+    s.onRoutes("1", Map.of("r1", route("r1", "web")));
+    assertThat(s.onListeners("1", Map.of("ingress", rdsListener("ingress", "r1"))))
+        .containsExactly("listener[ingress]: cannot bind 127.0.0.1:1: permission denied");
+    assertThat(log).contains("failed to apply LDS version 1: listener[ingress]: cannot bind 127.0.0.1:1: permission denied");
+    applied.clear();
+    s.onRoutes("2", Map.of("r1", route("r1", "web")));
+    assertThat(applied).containsExactly("routes");
+  }
+
+  @Test
   void warmingTimesOutAndAppliesWithoutEndpoints() {
     ConfigSequencer s = sequencer(List.of(), true, Duration.ofMillis(100));
     executor.execute(s::start);

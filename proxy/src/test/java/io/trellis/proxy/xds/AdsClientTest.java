@@ -44,6 +44,8 @@ class AdsClientTest {
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final List<RejectedUpdate> rejections = new CopyOnWriteArrayList<>();
+  /** What the listener answers for LDS updates: why they cannot be applied, or nothing. */
+  private volatile List<String> listenerApplyErrors = List.of();
   private TestControlPlane server;
   private AdsClient client;
 
@@ -73,7 +75,7 @@ class AdsClientTest {
             new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), new Random(1)),
             new AdsClient.Listener() {
               @Override
-              public void onUpdate(XdsResourceType<?, ?> type, String version, Map<String, ResourceEntry<?>> resources) {
+              public List<String> onUpdate(XdsResourceType<?, ?> type, String version, Map<String, ResourceEntry<?>> resources) {
                 // What the composition root does: follow the references to EDS and RDS.
                 if (type == ClusterResource.INSTANCE) {
                   Set<String> eds = new HashSet<>();
@@ -88,7 +90,9 @@ class AdsClientTest {
                   Set<String> rds = new HashSet<>();
                   resources.values().forEach(e -> rds.addAll(ListenerResource.rdsNames((ListenerConfig) e.value())));
                   self[0].subscribe(RouteConfigurationResource.INSTANCE, rds);
+                  return listenerApplyErrors;
                 }
+                return List.of();
               }
 
               @Override
@@ -268,6 +272,31 @@ class AdsClientTest {
     RouteConfig kept = (RouteConfig) client.state(RouteConfigurationResource.INSTANCE).resources().get("r1").value();
     assertThat(kept.virtualHosts().getFirst().routes()).hasSize(1);
     assertThat(kept.virtualHosts().getFirst().routes().getFirst().name()).isEmpty();
+  }
+
+  @Test
+  void anUpdateTheListenerCannotApplyIsNackedAndRolledBack() throws Exception {
+    server = new TestControlPlane().start(0);
+    setVersion1();
+    start(server.port(), false);
+    awaitAllTypesAt("1");
+    listenerApplyErrors = List.of("binding listeners [ingress2 (127.0.0.1:1)] failed: permission denied");
+    server.set(
+        "2",
+        List.of(edsCluster("web")),
+        List.of(endpoints("web", 8080)),
+        List.of(rdsListener("ingress", 0, "r1"), rdsListener("ingress2", 1, "r1")),
+        List.of(routes("r1", prefixRoute("/", "web"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.requests().stream().anyMatch(r -> r.hasErrorDetail() && r.getTypeUrl().equals(ListenerResource.TYPE_URL)));
+    DiscoveryRequest nack = server.requests().stream().filter(DiscoveryRequest::hasErrorDetail).findFirst().orElseThrow();
+    assertThat(nack.getVersionInfo()).isEqualTo("1");
+    assertThat(nack.getErrorDetail().getMessage()).isEqualTo("binding listeners [ingress2 (127.0.0.1:1)] failed: permission denied");
+    TypeState listeners = client.state(ListenerResource.INSTANCE);
+    assertThat(listeners.version()).isEqualTo("1");
+    assertThat(listeners.resources()).containsOnlyKeys("ingress");
+    assertThat(listeners.lastRejection().failedResources()).containsOnlyKeys("ingress2");
   }
 
   @Test
