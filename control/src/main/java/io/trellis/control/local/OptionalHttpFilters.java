@@ -8,7 +8,13 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.trellis.control.xds.XdsResources;
 import io.trellis.control.xds.XdsType;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Marks the HTTP filters of local proxies' connection managers {@code is_optional}, except the
@@ -25,11 +31,40 @@ final class OptionalHttpFilters {
 
   static XdsResources apply(XdsResources in) {
     XdsResources.Builder out = XdsResources.builder();
-    ResourceCopy.copyExcept(in, Set.of(XdsType.LISTENER.typeUrl()), out);
+    ResourceCopy.copyExcept(in, Set.of(XdsType.LISTENER.typeUrl(), XdsType.ROUTE.typeUrl()), out);
     for (XdsResources.Resource r : in.ofType(XdsType.LISTENER).values()) {
       out.add(apply((Listener) r.message()));
     }
+    for (XdsResources.Resource r : in.ofType(XdsType.ROUTE).values()) {
+      out.add(apply((RouteConfiguration) r.message()));
+    }
     return out.build();
+  }
+
+  /**
+   * Per-route and per-virtual-host settings of those filters become optional too ({@code
+   * FilterConfig} with {@code is_optional}), or a proxy that lacks the filter would reject the whole
+   * route configuration, and with it every other service's routes.
+   */
+  static RouteConfiguration apply(RouteConfiguration rc) {
+    RouteConfiguration.Builder b = rc.toBuilder();
+    for (VirtualHost.Builder vh : b.getVirtualHostsBuilderList()) {
+      vh.putAllTypedPerFilterConfig(optional(vh.getTypedPerFilterConfigMap()));
+      for (Route.Builder route : vh.getRoutesBuilderList()) {
+        route.putAllTypedPerFilterConfig(optional(route.getTypedPerFilterConfigMap()));
+      }
+    }
+    return b.build();
+  }
+
+  private static Map<String, Any> optional(Map<String, Any> perFilter) {
+    Map<String, Any> out = new TreeMap<>();
+    perFilter.forEach((name, config) -> {
+      if (!name.equals(ROUTER) && !config.is(FilterConfig.class)) {
+        out.put(name, Any.pack(FilterConfig.newBuilder().setConfig(config).setIsOptional(true).build()));
+      }
+    });
+    return out;
   }
 
   static Listener apply(Listener l) {
@@ -41,6 +76,9 @@ final class OptionalHttpFilters {
           continue;
         }
         HttpConnectionManager.Builder h = hcm.toBuilder();
+        if (h.hasRouteConfig()) {
+          h.setRouteConfig(apply(h.getRouteConfig()));
+        }
         for (HttpFilter.Builder hf : h.getHttpFiltersBuilderList()) {
           if (!hf.getName().equals(ROUTER)) {
             hf.setIsOptional(true);

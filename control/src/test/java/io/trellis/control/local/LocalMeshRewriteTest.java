@@ -215,6 +215,25 @@ class LocalMeshRewriteTest {
   }
 
   @Test
+  void perRouteSettingsOfThoseFiltersAreOptionalToo() throws Exception {
+    Any fault = Any.pack(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.newBuilder()
+        .setAbort(io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort.newBuilder().setHttpStatus(500)).build());
+    RouteConfiguration rc = RouteConfiguration.newBuilder().setName("http.8080")
+        .addVirtualHosts(VirtualHost.newBuilder().setName("ratings").addDomains("*")
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setRoute(RouteAction.newBuilder().setCluster("outbound|9080||ratings"))
+                .putTypedPerFilterConfig("envoy.filters.http.fault", fault)))
+        .build();
+    XdsResources out = new LocalMeshGenerator(node -> XdsResources.builder().add(rc).build())
+        .generate(node("router", Map.of(LocalNode.MODE, "LOOPBACK")));
+    Route route = ((RouteConfiguration) out.ofType(XdsType.ROUTE).get("http.8080").message()).getVirtualHosts(0).getRoutes(0);
+    io.envoyproxy.envoy.config.route.v3.FilterConfig wrapped =
+        route.getTypedPerFilterConfigOrThrow("envoy.filters.http.fault").unpack(io.envoyproxy.envoy.config.route.v3.FilterConfig.class);
+    assertThat(wrapped.getIsOptional()).isTrue();
+    assertThat(wrapped.getConfig()).isEqualTo(fault);
+  }
+
+  @Test
   void proxiesOutsideTheLocalMeshGetTheTranslationUnchanged() {
     XdsResources in = istioSidecar();
     assertThat(new LocalMeshGenerator(node -> in).generate(node("sidecar", Map.of()))).isSameAs(in);
