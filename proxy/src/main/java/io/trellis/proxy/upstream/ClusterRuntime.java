@@ -139,7 +139,6 @@ final class ClusterRuntime implements UpstreamCluster {
   @Override
   public Future<Channel> connectTcp(Host host, EventLoop eventLoop) {
     UpstreamHost h = own(host);
-    h.markUsed();
     return poolContext.connector().connect(h, eventLoop);
   }
 

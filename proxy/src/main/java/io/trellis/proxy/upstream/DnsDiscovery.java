@@ -101,6 +101,14 @@ final class DnsDiscovery {
     }
   }
 
+  /** A host of a DNS cluster is named by the name it was resolved from, unless the endpoint names it. */
+  private static HostSpec spec(Target t, InetAddress address) {
+    LbEndpoint e = t.endpoint;
+    String hostname = e.hostname().isEmpty() ? e.address() : e.hostname();
+    return new HostSpec(new InetSocketAddress(address, e.port()), hostname, t.locality.locality(), e.lbMetadata(),
+        t.locality.priority(), t.locality.loadBalancingWeight(), e.loadBalancingWeight(), e.healthStatus());
+  }
+
   private void roundDone(Duration ttl) {
     if (stopped) {
       return;
@@ -108,14 +116,13 @@ final class DnsDiscovery {
     if (config.type() == DiscoveryType.LOGICAL_DNS) {
       Target t = targets.getFirst();
       if (!t.addresses.isEmpty()) {
-        cluster.setLogicalAddress(ClusterRuntime.spec(t.locality, t.endpoint,
-            new InetSocketAddress(t.addresses.getFirst(), t.endpoint.port())));
+        cluster.setLogicalAddress(spec(t, t.addresses.getFirst()));
       }
     } else {
       List<HostSpec> specs = new ArrayList<>();
       for (Target t : targets) {
         for (InetAddress a : t.addresses) {
-          specs.add(ClusterRuntime.spec(t.locality, t.endpoint, new InetSocketAddress(a, t.endpoint.port())));
+          specs.add(spec(t, a));
         }
       }
       cluster.updateMembership(specs, config.loadAssignment().overprovisioningFactor());

@@ -44,7 +44,6 @@ final class Http1ConnectionPool implements HttpConnectionPool {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("newStream: called off the pool's event loop (expected: " + loop + ")");
     }
-    host.markUsed();
     Http1Connection c;
     while ((c = idle.pollLast()) != null) {
       if (c.isUsable()) {

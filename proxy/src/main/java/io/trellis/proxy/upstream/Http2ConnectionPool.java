@@ -46,7 +46,6 @@ final class Http2ConnectionPool implements HttpConnectionPool {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("newStream: called off the pool's event loop (expected: " + loop + ")");
     }
-    host.markUsed();
     Http2Connection c = available();
     if (c != null) {
       Promise<UpstreamStream> p = loop.newPromise();

@@ -14,7 +14,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.trellis.proxy.config.cluster.TcpKeepalive;
 import io.trellis.proxy.net.Transport;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opens connections to a cluster's hosts: socket options from the cluster (connect timeout, buffer
@@ -131,9 +130,5 @@ final class UpstreamConnector {
   static String negotiatedProtocol(Channel ch) {
     SslHandler ssl = ch.pipeline().get(SslHandler.class);
     return ssl == null ? null : ssl.applicationProtocol();
-  }
-
-  static long millis(java.time.Duration d) {
-    return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
   }
 }

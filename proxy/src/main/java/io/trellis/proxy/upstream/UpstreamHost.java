@@ -28,7 +28,6 @@ public final class UpstreamHost implements Host {
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
   private volatile boolean draining;
-  private volatile long lastUsedNanos;
   private volatile long lastChosenMillis;
 
   final LongAdder rqTotal = new LongAdder();
@@ -160,20 +159,11 @@ public final class UpstreamHost implements Host {
   void streamStarted() {
     activeRequests.incrementAndGet();
     rqTotal.increment();
-    lastUsedNanos = System.nanoTime();
   }
 
   void streamEnded(boolean success) {
     activeRequests.decrementAndGet();
     (success ? rqSuccess : rqError).increment();
-  }
-
-  void markUsed() {
-    lastUsedNanos = System.nanoTime();
-  }
-
-  long lastUsedNanos() {
-    return lastUsedNanos;
   }
 
   /** ORIGINAL_DST: when the balancer last handed this host out, by the cluster manager's clock. */

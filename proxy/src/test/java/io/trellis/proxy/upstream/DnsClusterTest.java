@@ -43,6 +43,7 @@ class DnsClusterTest extends UpstreamTestSupport {
         .dnsRefreshRate(Duration.ofMillis(100)).build()));
     await().atMost(Duration.ofSeconds(10)).until(() -> clusters.isWarm("svc"));
     assertThat(hostAddresses("svc")).containsExactly("127.0.0.1", "127.0.0.2");
+    assertThat(clusters.view("svc").hosts()).extracting(HostView::hostname).containsOnly("svc.test");
     UpstreamHost kept = ((ClusterRuntime) clusters.cluster("svc")).hosts().get(1);
 
     dns.answer("svc.test", "127.0.0.2", "127.0.0.3");
