@@ -1,5 +1,6 @@
 package io.trellis.cli;
 
+import io.trellis.cli.up.MeshState;
 import io.trellis.cli.up.PodLogs;
 import io.trellis.control.admin.StateDirectory;
 import java.io.IOException;
@@ -40,7 +41,10 @@ public final class LogsCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PodLogs logs = new PodLogs(StateDirectory.resolve(stateDir, System.getenv()).path().resolve("logs"));
+    Path state = StateDirectory.resolve(stateDir, System.getenv()).path();
+    java.util.Set<String> running = new java.util.HashSet<>();
+    MeshState.read(state).ifPresent(m -> m.pods().forEach(p -> running.add(p.name())));
+    PodLogs logs = new PodLogs(state.resolve("logs"), running);
     Path file;
     try {
       file = logs.find(pod, sidecar);

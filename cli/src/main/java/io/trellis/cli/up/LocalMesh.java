@@ -400,7 +400,8 @@ public final class LocalMesh implements AutoCloseable {
         p.sidecar() == null ? -1 : p.sidecar().pid(), p.app().restarts(),
         p.sidecar() == null ? "" : "http://" + p.sandbox().meshIp() + ":" + p.adminPort(),
         logDir.resolve(p.name() + ".log").toString(),
-        p.sidecar() == null ? "" : logDir.resolve(p.name() + ".sidecar.log").toString()))));
+        p.sidecar() == null ? "" : logDir.resolve(p.name() + ".sidecar.log").toString(),
+        p.sandbox() instanceof NetnsSandbox n ? n.namespaceName() : ""))));
     return out;
   }
 

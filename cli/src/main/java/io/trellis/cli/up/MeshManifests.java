@@ -32,10 +32,10 @@ record MeshManifests(List<Resource<?>> resources, List<Problem> problems) {
       problems.addAll(o.problems());
       if (o.accepted()) {
         resources.addAll(o.resources());
-        for (Resource<?> r : o.resources()) {
-          if (r.spec() instanceof Deployment d) {
-            checkRunnable(r, d, problems);
-          }
+      }
+      for (Resource<?> r : o.resources()) {
+        if (r.spec() instanceof Deployment d) {
+          checkRunnable(r, d, problems);
         }
       }
     }

@@ -12,9 +12,16 @@ import java.util.stream.Stream;
 /** Finds and prints the log files {@code trellis up} keeps per pod: {@code POD.log} and {@code POD.sidecar.log}. */
 public final class PodLogs {
   private final Path dir;
+  private final java.util.Set<String> running;
 
-  public PodLogs(Path dir) {
+  /**
+   * @param dir the log directory
+   * @param running the pods running now; a prefix that also matches pods a rollout replaced means
+   *     the running one
+   */
+  public PodLogs(Path dir, java.util.Set<String> running) {
     this.dir = dir;
+    this.running = java.util.Set.copyOf(running);
   }
 
   /**
@@ -37,6 +44,12 @@ public final class PodLogs {
           .toList();
     }
     List<String> matches = pods.stream().filter(n -> n.startsWith(pod)).toList();
+    if (matches.size() > 1) {
+      List<String> live = matches.stream().filter(running::contains).toList();
+      if (live.size() == 1) {
+        matches = live;
+      }
+    }
     if (matches.size() == 1 && Files.isRegularFile(dir.resolve(matches.getFirst() + suffix))) {
       return dir.resolve(matches.getFirst() + suffix);
     }

@@ -13,6 +13,7 @@ package io.trellis.cli.up;
  * @param admin the sidecar's admin URL ("" without one)
  * @param log the app's log file
  * @param sidecarLog the sidecar's log file ("" without one)
+ * @param netns the pod's network namespace ("" in loopback mode)
  */
 public record PodStatus(
-    String name, String namespace, String ip, String appIp, long appPid, long sidecarPid, int restarts, String admin, String log, String sidecarLog) {}
+    String name, String namespace, String ip, String appIp, long appPid, long sidecarPid, int restarts, String admin, String log, String sidecarLog, String netns) {}

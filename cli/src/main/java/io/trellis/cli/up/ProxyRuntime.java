@@ -42,11 +42,7 @@ final class ProxyRuntime implements AutoCloseable {
     Path lib = Files.createDirectories(dir.resolve("lib"));
     List<String> entries = new ArrayList<>();
     int i = 0;
-    for (String entry : hostClassPath.split(java.io.File.pathSeparator)) {
-      if (entry.isEmpty()) {
-        continue;
-      }
-      Path source = Path.of(entry).toAbsolutePath();
+    for (Path source : expanded(hostClassPath)) {
       if (Files.isRegularFile(source)) {
         Path target = lib.resolve(String.format("%03d-%s", i++, source.getFileName()));
         try {
@@ -68,6 +64,46 @@ final class ProxyRuntime implements AutoCloseable {
     }
     sharedClassPath = String.join(java.io.File.pathSeparator, entries);
     return sharedClassPath;
+  }
+
+  /**
+   * The class path's entries with every jar's manifest {@code Class-Path} followed (a test runner
+   * often passes one manifest-only jar that names all the others).
+   */
+  static List<Path> expanded(String classPath) throws IOException {
+    java.util.LinkedHashSet<Path> out = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<Path> todo = new java.util.ArrayDeque<>();
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        todo.add(Path.of(entry).toAbsolutePath().normalize());
+      }
+    }
+    while (!todo.isEmpty()) {
+      Path p = todo.poll();
+      if (!out.add(p) || !Files.isRegularFile(p)) {
+        continue;
+      }
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(p.toFile())) {
+        java.util.jar.Manifest m = jar.getManifest();
+        String cp = m == null ? null : m.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+        if (cp != null) {
+          for (String ref : cp.trim().split("\\s+")) {
+            if (ref.isEmpty()) {
+              continue;
+            }
+            try {
+              java.net.URI uri = p.toUri().resolve(ref);
+              todo.add(Path.of(uri).toAbsolutePath().normalize());
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+              // not a file URL: nothing another user could read anyway
+            }
+          }
+        }
+      } catch (java.util.zip.ZipException e) {
+        // not a jar: used as it is
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
