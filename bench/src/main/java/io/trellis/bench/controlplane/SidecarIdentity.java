@@ -10,16 +10,16 @@ import io.envoyproxy.envoy.config.core.v3.Node;
  * {@code sidecar~IP~POD.NAMESPACE~NAMESPACE.svc.cluster.local} and the metadata keys istio-agent
  * sends (NAMESPACE, NAME, LABELS, SERVICE_ACCOUNT, INSTANCE_IPS, CLUSTER_ID, ISTIO_VERSION).
  */
-record SidecarIdentity(String pod, String namespace, String ip, String app) {
+public record SidecarIdentity(String pod, String namespace, String ip, String app) {
 
   /** Proxy {@code i} of a fleet spread over {@code namespaces} namespaces. */
-  static SidecarIdentity of(int i, int namespaces) {
+  public static SidecarIdentity of(int i, int namespaces) {
     String ns = "ns-" + (i % namespaces);
     String ip = "10.128." + (i / 250) + "." + (i % 250 + 1);
     return new SidecarIdentity("bench-proxy-" + i, ns, ip, "bench-proxy-" + i);
   }
 
-  Node node() {
+  public Node node() {
     Struct labels =
         Struct.newBuilder()
             .putFields("app", str(app))

@@ -64,4 +64,33 @@ class MicroBenchmarkSetupTest {
       }
     }
   }
+
+  @Test
+  void translationGeneratesClustersForEveryService() {
+    TranslationBenchmark b = new TranslationBenchmark();
+    b.services = 20;
+    b.build();
+    io.trellis.control.xds.XdsResources xds = b.generateForOneSidecar();
+    // every service is visible to a sidecar with no Sidecar resource: its v1 and v2 subset clusters at least
+    assertThat(xds.ofType(io.trellis.control.xds.XdsType.CLUSTER).keySet())
+        .contains("outbound|8080|v1|svc-00000.ns-0.svc.cluster.local", "outbound|8080|v2|svc-00019.ns-9.svc.cluster.local");
+    assertThat(b.pushContext()).isNotNull();
+  }
+
+  @Test
+  void headParsingDecodesEveryRequestOnTheSameConnection() {
+    HeaderParsingBenchmark b = new HeaderParsingBenchmark();
+    b.pipeline();
+    try {
+      for (int i = 0; i < 3; i++) {
+        io.netty.handler.codec.http.HttpRequest r = b.parse();
+        assertThat(r).as("request " + i).isNotNull();
+        assertThat(r.decoderResult().isSuccess()).isTrue();
+        assertThat(r.uri()).isEqualTo("/api/v1/products/42/reviews?limit=10&sort=recent");
+        assertThat(r.headers().size()).isEqualTo(16);
+      }
+    } finally {
+      b.close();
+    }
+  }
 }
