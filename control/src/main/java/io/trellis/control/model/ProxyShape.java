@@ -5,14 +5,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a proxy's generated resources depend on: its kind, namespace and labels (labels choose the
- * Sidecar, the Gateways and the inbound services), and its addresses only when its Sidecar sends
- * inbound traffic to "the instance IP" ({@code defaultEndpoint: 0.0.0.0:PORT}). Proxies with equal
- * shapes get equal resources, so the push context generates once per shape, which is what makes
- * thousands of replicas of a few deployments cheap.
+ * Everything a proxy's generated resources depend on, and nothing else, so that proxies with
+ * equal shapes share one generation: what makes thousands of proxies cheap.
+ *
+ * <ul>
+ *   <li>kind and namespace;
+ *   <li>the Sidecar that applies (chosen by labels), as its key;
+ *   <li>the labels that configuration can observe: those any VirtualService match names in {@code
+ *       sourceLabels}, and the topology labels when a DestinationRule balances by locality;
+ *   <li>the inbound side (a sidecar: the ports its workload serves) or the Gateways that select it
+ *       (a gateway).
+ * </ul>
+ *
+ * Labels nobody matches on (a pod-template hash, a unique app name) therefore do not split the
+ * cache.
  */
-record ProxyShape(ProxyNode.Kind kind, String namespace, Map<String, String> labels, List<String> addresses) {
-  static ProxyShape of(ProxyNode node, boolean addressMatters) {
-    return new ProxyShape(node.kind(), node.namespace(), node.labels(), addressMatters ? node.ipAddresses() : List.of());
-  }
-}
+record ProxyShape(
+    ProxyNode.Kind kind, String namespace, String sidecar, Map<String, String> observedLabels, List<?> attached) {}

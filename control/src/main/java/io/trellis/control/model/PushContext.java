@@ -11,16 +11,20 @@ import io.trellis.control.registry.LabelMatch;
 import io.trellis.control.registry.MeshService;
 import io.trellis.control.registry.ServiceRegistry;
 import io.trellis.control.translate.ProxyConfigGenerator;
+import io.trellis.control.translate.SidecarGenerator;
 import io.trellis.control.xds.ProxyNode;
 import io.trellis.control.xds.XdsGenerator;
 import io.trellis.control.xds.XdsResources;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,6 +51,10 @@ public final class PushContext implements XdsGenerator {
   private final ConcurrentHashMap<String, List<MeshService>> visibleServices = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SidecarScope> scopes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ProxyShape, XdsResources> generated = new ConcurrentHashMap<>();
+  /** Label keys some VirtualService match observes ({@code sourceLabels}). */
+  private final Set<String> sourceLabelKeys = new HashSet<>();
+  /** Whether some DestinationRule balances by locality, making the proxy's locality matter. */
+  private final boolean localityAware;
 
   private PushContext(ConfigSnapshot snapshot, MeshDefaults mesh) {
     this.version = snapshot.version();
@@ -54,6 +62,9 @@ public final class PushContext implements XdsGenerator {
     this.registry = ServiceRegistry.build(snapshot);
     for (Resource<VirtualService> r : snapshot.ofType(VirtualService.class)) {
       ResolvedVirtualService vs = ResolvedVirtualService.of(r);
+      r.spec().http().forEach(h -> h.match().forEach(m -> sourceLabelKeys.addAll(m.sourceLabels().keySet())));
+      r.spec().tls().forEach(t -> t.match().forEach(m -> sourceLabelKeys.addAll(m.sourceLabels().keySet())));
+      r.spec().tcp().forEach(t -> t.match().forEach(m -> sourceLabelKeys.addAll(m.sourceLabels().keySet())));
       for (String g : vs.gateways()) {
         virtualServicesByGateway.computeIfAbsent(g, k -> new ArrayList<>()).add(vs);
       }
@@ -69,7 +80,9 @@ public final class PushContext implements XdsGenerator {
         }
       }
     }
+    boolean locality = false;
     for (Resource<DestinationRule> r : snapshot.ofType(DestinationRule.class)) {
+      locality |= balancesByLocality(r.spec());
       String host = HostNames.fqdn(r.spec().host(), r.namespace());
       if (host.startsWith("*")) {
         wildcardDestinationRules.add(r);
@@ -77,10 +90,31 @@ public final class PushContext implements XdsGenerator {
         destinationRulesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(r);
       }
     }
+    this.localityAware = locality;
     for (Resource<Sidecar> r : snapshot.ofType(Sidecar.class)) {
       sidecarsByNamespace.computeIfAbsent(r.namespace(), k -> new ArrayList<>()).add(r);
     }
     this.gateways = snapshot.ofType(Gateway.class);
+  }
+
+  private static boolean balancesByLocality(DestinationRule dr) {
+    List<io.trellis.api.model.networking.TrafficPolicy> policies = new ArrayList<>();
+    policies.add(dr.trafficPolicy());
+    dr.subsets().forEach(s -> policies.add(s.trafficPolicy()));
+    for (var p : policies) {
+      if (p == null) {
+        continue;
+      }
+      if (p.loadBalancer() != null && p.loadBalancer().localityLbSetting() != null) {
+        return true;
+      }
+      for (var pl : p.portLevelSettings()) {
+        if (pl.loadBalancer() != null && pl.loadBalancer().localityLbSetting() != null) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The push context for a snapshot, with Istio's mesh defaults. */
@@ -94,12 +128,29 @@ public final class PushContext implements XdsGenerator {
 
   @Override
   public XdsResources generate(ProxyNode node) {
-    boolean addressMatters =
-        node.kind() == ProxyNode.Kind.SIDECAR
-            && sidecarScope(node).sidecar().stream()
-                .flatMap(s -> s.spec().ingress().stream())
-                .anyMatch(in -> in.defaultEndpoint().startsWith("0.0.0.0:"));
-    return generated.computeIfAbsent(ProxyShape.of(node, addressMatters), shape -> ProxyConfigGenerator.generate(this, node));
+    return generated.computeIfAbsent(shape(node), shape -> ProxyConfigGenerator.generate(this, node));
+  }
+
+  /** The proxy's {@link ProxyShape}: cheap to compute (index lookups), unlike a generation. */
+  ProxyShape shape(ProxyNode node) {
+    Map<String, String> observed = new TreeMap<>();
+    node.labels().forEach((k, v) -> {
+      if (sourceLabelKeys.contains(k) || (localityAware && k.startsWith("topology."))) {
+        observed.put(k, v);
+      }
+    });
+    String sidecar = "";
+    List<?> attached = List.of();
+    switch (node.kind()) {
+      case SIDECAR -> {
+        SidecarScope scope = sidecarScope(node);
+        sidecar = scope.sidecar().map(r -> r.key().toString()).orElse("");
+        attached = SidecarGenerator.inboundPorts(this, node, scope);
+      }
+      case ROUTER -> attached = gatewaysFor(node.labels()).stream().map(Resource::key).toList();
+      case PROXYLESS_GRPC -> {}
+    }
+    return new ProxyShape(node.kind(), node.namespace(), sidecar, observed, attached);
   }
 
   /** The configuration version this context was built from. */

@@ -51,14 +51,16 @@ public final class ServiceRegistry {
   private final Map<String, List<MeshService>> byHost;
   private final Map<MeshService, List<ServiceEndpoint>> endpoints;
   private final List<Workload> workloads;
-  private final Map<MeshService, Map<String, String>> selectors;
+  private final Map<String, Map<MeshService, Map<String, String>>> selectorsByNamespace;
 
   private ServiceRegistry(
       List<MeshService> services,
       Map<MeshService, List<ServiceEndpoint>> endpoints,
       List<Workload> workloads,
       Map<MeshService, Map<String, String>> selectors) {
-    this.selectors = selectors;
+    Map<String, Map<MeshService, Map<String, String>>> byNs = new HashMap<>();
+    selectors.forEach((svc, sel) -> byNs.computeIfAbsent(svc.namespace(), n -> new LinkedHashMap<>()).put(svc, sel));
+    this.selectorsByNamespace = byNs;
     this.services = List.copyOf(services);
     Map<String, List<MeshService>> hosts = new HashMap<>();
     for (MeshService s : this.services) {
@@ -104,8 +106,8 @@ public final class ServiceRegistry {
    */
   public List<MeshService> servicesSelecting(String namespace, Map<String, String> labels) {
     List<MeshService> out = new ArrayList<>();
-    for (var e : selectors.entrySet()) {
-      if (e.getKey().namespace().equals(namespace) && !e.getValue().isEmpty() && LabelMatch.selects(e.getValue(), labels)) {
+    for (var e : selectorsByNamespace.getOrDefault(namespace, Map.of()).entrySet()) {
+      if (!e.getValue().isEmpty() && LabelMatch.selects(e.getValue(), labels)) {
         out.add(e.getKey());
       }
     }

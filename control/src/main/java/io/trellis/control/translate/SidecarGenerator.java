@@ -287,10 +287,25 @@ public final class SidecarGenerator {
         .build();
   }
 
-  /** One port the workload serves. */
-  private record InboundPort(int port, ServiceProtocol protocol, String bind, String endpoint, boolean capture) {}
+  /**
+   * One port the workload serves: traffic for {@code listenPort} goes to {@code endpoint:port}.
+   *
+   * @param listenPort the port inbound traffic arrives for (the original destination port)
+   * @param port the app's port
+   * @param protocol what the port carries
+   * @param bind the address of an explicit (uncaptured) listener; "" for the capture listener
+   * @param endpoint the app's address
+   * @param capture whether traffic arrives through the 15006 capture listener
+   */
+  public record InboundPort(int listenPort, int port, ServiceProtocol protocol, String bind, String endpoint, boolean capture) {}
 
-  private static void inbound(PushContext ctx, ProxyNode node, SidecarScope scope, XdsResources.Builder out) {
+  /**
+   * The ports this sidecar's workload serves: from its Sidecar's {@code ingress} listeners when it
+   * has any, else the target ports of the services that select its labels. Everything the inbound
+   * side of a sidecar's configuration depends on, so proxies with equal inbound ports (and equal
+   * outbound scope) can share one generation.
+   */
+  public static List<InboundPort> inboundPorts(PushContext ctx, ProxyNode node, SidecarScope scope) {
     Map<Integer, InboundPort> ports = new TreeMap<>();
     Optional<Sidecar> sidecar = scope.sidecar().map(r -> r.spec());
     if (sidecar.isPresent() && !sidecar.get().ingress().isEmpty()) {
@@ -312,15 +327,19 @@ public final class SidecarGenerator {
           }
         }
         boolean capture = in.captureMode() != Sidecar.CaptureMode.NONE && in.bind().isEmpty();
-        ports.put(in.port().number(), new InboundPort(target, p, in.bind(), address, capture));
+        ports.put(in.port().number(), new InboundPort(in.port().number(), target, p, in.bind(), address, capture));
       }
     } else {
-      Workload self =
-          ctx.registry().workloads().stream()
-              .filter(w -> w.namespace().equals(node.namespace()) && !node.labels().isEmpty() && w.labels().equals(node.labels()))
-              .findFirst()
-              .orElse(null);
-      for (MeshService s : ctx.registry().servicesSelecting(node.namespace(), node.labels())) {
+      List<MeshService> selecting = ctx.registry().servicesSelecting(node.namespace(), node.labels());
+      Workload self = null;
+      if (selecting.stream().anyMatch(s -> s.ports().stream().anyMatch(p -> !p.targetPortName().isEmpty()))) {
+        self =
+            ctx.registry().workloads().stream()
+                .filter(w -> w.namespace().equals(node.namespace()) && !node.labels().isEmpty() && w.labels().equals(node.labels()))
+                .findFirst()
+                .orElse(null);
+      }
+      for (MeshService s : selecting) {
         for (ServicePort p : s.ports()) {
           int target = p.targetPort() > 0 ? p.targetPort() : p.port();
           if (!p.targetPortName().isEmpty()) {
@@ -330,19 +349,22 @@ public final class SidecarGenerator {
             }
             target = named;
           }
-          ports.putIfAbsent(target, new InboundPort(target, p.protocol(), "", DEFAULT_INBOUND_ADDRESS, true));
+          ports.putIfAbsent(target, new InboundPort(target, target, p.protocol(), "", DEFAULT_INBOUND_ADDRESS, true));
         }
       }
     }
+    return List.copyOf(ports.values());
+  }
+
+  private static void inbound(PushContext ctx, ProxyNode node, SidecarScope scope, XdsResources.Builder out) {
     Listener.Builder vi =
         Listener.newBuilder()
             .setName(Envoy.VIRTUAL_INBOUND)
             .setAddress(Envoy.address("0.0.0.0", Envoy.INBOUND_CAPTURE_PORT))
             .setTrafficDirection(TrafficDirection.INBOUND)
             .addListenerFilters(NetworkFilters.originalDst());
-    for (var e : ports.entrySet()) {
-      int listenPort = e.getKey();
-      InboundPort ip = e.getValue();
+    for (InboundPort ip : inboundPorts(ctx, node, scope)) {
+      int listenPort = ip.listenPort();
       out.add(ClusterGenerator.inbound(ip.port(), ip.endpoint(), ip.protocol().isHttp2()));
       String cluster = Envoy.inboundCluster(ip.port());
       Filter filter =

@@ -84,7 +84,38 @@ class PushContextTest {
     ProxyNode a = Mesh.sidecar("default", Map.of("app", "reviews", "version", "v1"));
     ProxyNode b = Mesh.node("sidecar~10.1.0.99~reviews-v1-1.default~default.svc.cluster.local", "default", Map.of("app", "reviews", "version", "v1"), null);
     assertThat(ctx.generate(a)).isSameAs(ctx.generate(b));
-    assertThat(ctx.generate(Mesh.sidecar("default", Map.of("app", "ratings", "version", "v1")))).isNotSameAs(ctx.generate(a));
+    // Labels nothing observes do not split the cache: ratings serves the same port as reviews.
+    assertThat(ctx.generate(Mesh.sidecar("default", Map.of("app", "ratings", "version", "v1", "pod-template-hash", "x"))))
+        .isSameAs(ctx.generate(a));
+    // A workload no service selects has no inbound ports: another shape.
+    assertThat(ctx.generate(Mesh.sidecar("default", Map.of("app", "client")))).isNotSameAs(ctx.generate(a));
+    // A namespace is a shape of its own.
+    assertThat(ctx.generate(Mesh.sidecar("other", Map.of("app", "reviews", "version", "v1")))).isNotSameAs(ctx.generate(a));
+  }
+
+  @Test
+  void sourceLabelsMatchesSplitTheCacheByTheLabelsTheyObserve() {
+    PushContext ctx = Bookinfo().yaml("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - match: [{sourceLabels: {version: v2}}]
+            route: [{destination: {host: reviews, subset: v2}}]
+          - route: [{destination: {host: reviews, subset: v1}}]
+        """).push();
+    var v1 = ctx.generate(Mesh.sidecar("default", Map.of("app", "productpage", "version", "v1")));
+    var v2 = ctx.generate(Mesh.sidecar("default", Map.of("app", "productpage", "version", "v2")));
+    assertThat(v1).isNotEqualTo(v2);
+    var route = (io.envoyproxy.envoy.config.route.v3.RouteConfiguration) v2.ofType(XdsType.ROUTE).get("9080").message();
+    assertThat(route.getVirtualHostsList().stream().filter(vh -> vh.getName().startsWith("reviews")).findFirst().orElseThrow()
+        .getRoutes(0).getRoute().getCluster()).isEqualTo("outbound|9080|v2|reviews.default.svc.cluster.local");
+  }
+
+  private static Mesh Bookinfo() {
+    return Mesh.bookinfo();
   }
 
   @Test
