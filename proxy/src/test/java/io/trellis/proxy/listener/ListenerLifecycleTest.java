@@ -160,6 +160,35 @@ class ListenerLifecycleTest {
     }
   }
 
+  @Test
+  void requestHeadersTimeoutAnswers408AndHttp2AdvertisesItsStreamLimit() throws Exception {
+    try (ProxyFixture f = new ProxyFixture()) {
+      int port = f.http(HttpConnectionManagerConfig.builder("ingress").routeConfig(direct("ok"))
+          .requestHeadersTimeout(Duration.ofMillis(300))
+          .http2Options(new io.trellis.proxy.config.listener.Http2Options(7, 65535, 1048576)).build());
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: slow".getBytes(StandardCharsets.US_ASCII));
+        long start = System.nanoTime();
+        String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(response).startsWith("HTTP/1.1 408");
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(200L, 5000L);
+      }
+      // a complete request on a fresh connection is unaffected
+      assertThat(Curl.run("http://127.0.0.1:" + port + "/").body()).isEqualTo("ok");
+      Process p = new ProcessBuilder("nghttp", "-v", "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+      try {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("SETTINGS_MAX_CONCURRENT_STREAMS(0x03):7").contains("SETTINGS_INITIAL_WINDOW_SIZE(0x04):65535");
+        // the connection window was raised from 65535 to 1 MiB with a WINDOW_UPDATE on stream 0
+        assertThat(out).contains("window_size_increment=983041");
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   private static String readResponse(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     String text = "";

@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * request order. The socket is read only when the current request wants more (auto-read is off).
  * Malformed input gets a 400 or 431 local reply and the connection closes; nothing is forwarded.
  */
-public final class Http1ServerConnection extends ChannelDuplexHandler implements DownstreamStream, Drainable {
+public final class Http1ServerConnection extends ChannelDuplexHandler
+    implements DownstreamStream, Drainable, RequestHeadScreen.HeadWatcher {
   private final HttpConnectionManager hcm;
   private final ConnectionInfo connection;
   private ChannelHandlerContext ctx;
@@ -61,6 +62,29 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   private boolean delivering;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
   private ScheduledFuture<?> idleTimer;
+  private ScheduledFuture<?> headersTimer;
+
+  @Override
+  public void headStarted() {
+    if (headersTimer == null) {
+      headersTimer = ctx.channel().eventLoop().schedule(() -> {
+        headersTimer = null;
+        if (!closing) {
+          // Envoy answers a request whose headers did not arrive in time with 408 and closes
+          hcm.stats().rqTimeout.inc();
+          protocolError(408, "request_headers_timeout");
+        }
+      }, hcm.config().requestHeadersTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void headEnded() {
+    if (headersTimer != null) {
+      headersTimer.cancel(false);
+      headersTimer = null;
+    }
+  }
 
   public Http1ServerConnection(HttpConnectionManager hcm, ConnectionInfo connection) {
     this.hcm = hcm;
@@ -86,6 +110,9 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.screen = ctx.pipeline().get(RequestHeadScreen.class);
+    if (screen != null && !hcm.config().requestHeadersTimeout().isZero()) {
+      screen.watch(this);
+    }
     hcm.stats().cxHttp1Total.inc();
     if (ctx.channel().isActive()) {
       ctx.read();
@@ -321,13 +348,16 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   }
 
   private void protocolError(int status, String details) {
-    hcm.stats().cxProtocolError.inc();
+    if (status != 408) {
+      hcm.stats().cxProtocolError.inc();
+    }
     hcm.stats().rqTotal.inc();
     hcm.stats().responseCode(status);
     closing = true;
     backlog.forEach(ReferenceCountUtil::release);
     backlog.clear();
-    byte[] body = (status == 431 ? "Request Header Fields Too Large" : "Bad Request").getBytes(StandardCharsets.US_ASCII);
+    byte[] body = (status == 431 ? "Request Header Fields Too Large" : status == 408 ? "request timeout" : "Bad Request")
+        .getBytes(StandardCharsets.US_ASCII);
     FullHttpResponse response = new DefaultFullHttpResponse(
         HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
     response.headers()
@@ -565,6 +595,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     cancelIdleTimer();
+    headEnded();
     backlog.forEach(ReferenceCountUtil::release);
     backlog.clear();
     if (current != null) {

@@ -19,6 +19,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
   private enum State { HEAD, LENGTH, CHUNKED, PASS, FAILED }
 
+  /** Told when a request head starts arriving and when it is complete (for request_headers_timeout). */
+  interface HeadWatcher {
+    void headStarted();
+
+    void headEnded();
+  }
+
+  private HeadWatcher watcher;
+
+  void watch(HeadWatcher watcher) {
+    this.watcher = watcher;
+  }
+
   private State state = State.HEAD;
   private long remaining;
   private boolean messageEnded;
@@ -184,9 +197,15 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
         lineLength = 0;
         prev = b;
         if (crlfRun == 4) {
+          if (watcher != null) {
+            watcher.headEnded();
+          }
           return i + 1;
         }
         continue;
+      }
+      if (line == 0 && lineLength == 0 && watcher != null) {
+        watcher.headStarted();
       }
       crlfRun = 0;
       if (line == 0) {
