@@ -39,6 +39,7 @@ class ControlPlaneCommandTest {
   void runsAsAProcessAndStopsCleanlyOnSigterm() throws Exception {
     Files.writeString(config.resolve("reviews.yaml"), ApplyCommandTest.vs("reviews", "v1"));
     String java = ProcessHandle.current().info().command().orElse("java");
+    Path log = state.resolveSibling(state.getFileName() + ".log");
     Process p =
         new ProcessBuilder(
                 List.of(
@@ -55,7 +56,7 @@ class ControlPlaneCommandTest {
                     "--monitoring-port", "0",
                     "--state-dir", state.toString()))
             .redirectErrorStream(true)
-            .redirectOutput(state.resolveSibling(state.getFileName() + ".log").toFile())
+            .redirectOutput(log.toFile())
             .start();
     try {
       StateDirectory dir = new StateDirectory(state);
@@ -77,6 +78,10 @@ class ControlPlaneCommandTest {
       String[] second = run("control-plane", "--xds-port", "0", "--monitoring-port", "-1", "--state-dir", state.toString());
       assertThat(second[0]).isEqualTo("1");
       assertThat(second[2]).contains("already uses state directory").contains("pid " + p.pid());
+
+      // The translation was found on the class path (ServiceLoader), and the directory was read.
+      String output = Files.readString(log);
+      assertThat(output).contains("reviews.yaml: 1 resource(s) in force").doesNotContain("no translation on the class path");
 
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
