@@ -191,6 +191,11 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     clusterStats.rqTotal.inc();
     boolean isConnect = request.method().equals(io.netty.handler.codec.http.HttpMethod.CONNECT);
     boolean isUpgrade = h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
+    if (isConnect && cb.streamInfo().protocol() != io.trellis.proxy.upstream.HttpProtocol.HTTP_1_1) {
+      // CONNECT over HTTP/2 (RFC 9113 section 8.5) is not terminated here yet: refuse it cleanly
+      cb.sendLocalReply(501, "CONNECT over HTTP/2 is not supported", null, "connect_over_http2_unsupported");
+      return;
+    }
     if ((isConnect || isUpgrade) && cb.streamInfo().protocol() == io.trellis.proxy.upstream.HttpProtocol.HTTP_1_1) {
       tunnel = new TunnelRequest(cb, request, isConnect, clusterStats, action.idleTimeout());
       tunnel.start(cluster, host);

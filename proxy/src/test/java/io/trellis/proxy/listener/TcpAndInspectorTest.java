@@ -150,6 +150,30 @@ class TcpAndInspectorTest {
     }
   }
 
+  @Test
+  void originalDstWithoutARedirectFallsBackToTheLocalAddressForChainMatching() throws Exception {
+    try (ProxyFixture f = new ProxyFixture(); EchoServer right = new EchoServer(f, "right"); EchoServer wrong = new EchoServer(f, "wrong")) {
+      f.clusters.put("right", right.address());
+      f.clusters.put("wrong", wrong.address());
+      f.listeners.applyListeners(List.of(ListenerConfig.builder("odst", "127.0.0.1", 0)
+          .listenerFilters(List.of(ListenerFilter.ORIGINAL_DST))
+          .filterChains(List.of(new FilterChainConfig("other-port", FilterChainMatch.destinationPort(1), new TcpProxyConfig("w", "wrong"))))
+          .defaultFilterChain(new FilterChainConfig("default", null, new TcpProxyConfig("r", "right")))
+          .build()));
+      int port = f.listeners.boundPort("odst");
+      // no iptables redirect here: the kernel has no original destination, so the local port (not 1) is matched
+      assertThat(roundTrip(port, "ping".getBytes(StandardCharsets.US_ASCII), 10)).isEqualTo("right:ping");
+      // a chain for the real local port wins over the default (named "wrong" only for the first half)
+      f.listeners.applyListeners(List.of(ListenerConfig.builder("odst", "127.0.0.1", 0)
+          .listenerFilters(List.of(ListenerFilter.ORIGINAL_DST))
+          .filterChains(List.of(new FilterChainConfig("this-port", FilterChainMatch.destinationPort(port), new TcpProxyConfig("w", "wrong"))))
+          .defaultFilterChain(new FilterChainConfig("default", null, new TcpProxyConfig("r", "right")))
+          .build()));
+      assertThat(f.listeners.boundPort("odst")).isEqualTo(port);
+      assertThat(roundTrip(port, "ping".getBytes(StandardCharsets.US_ASCII), 10)).isEqualTo("wrong:ping");
+    }
+  }
+
   /** A real TLS ClientHello with SNI and ALPN, made by the JDK's TLS engine. */
   static byte[] clientHello(String sni, String... alpn) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
