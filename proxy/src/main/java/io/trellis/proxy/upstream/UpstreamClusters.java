@@ -35,7 +35,8 @@ import java.util.random.RandomGenerator;
  * changed ones replaced, missing ones removed; a replaced or removed cluster's pools drain — idle
  * connections close at once, busy ones when their request ends — so requests in flight finish on the
  * configuration they started with. {@link #applyEndpoints} delivers EDS load assignments by service
- * name; they are remembered, so a cluster added or changed later starts with them.
+ * name; they are remembered while an EDS cluster uses the name, so a cluster changed later (or added
+ * in the same update, whichever of the two is applied first) starts with them.
  *
  * <p>Warming, as in Envoy: an EDS cluster is warm once it has had endpoints, a DNS cluster once its
  * first lookups finished, STATIC and ORIGINAL_DST at once. {@link #cluster(String)} returns only warm
@@ -137,6 +138,14 @@ public final class UpstreamClusters implements ClusterManager, AutoCloseable {
         }
       }
     }
+    // Forget assignments no cluster asks for any more, as Envoy drops an EDS subscription with its cluster.
+    Set<String> inUse = new HashSet<>();
+    for (ClusterConfig c : wanted.values()) {
+      if (c.type() == DiscoveryType.EDS) {
+        inUse.add(c.edsName());
+      }
+    }
+    endpointsByServiceName.keySet().retainAll(inUse);
   }
 
   /**
