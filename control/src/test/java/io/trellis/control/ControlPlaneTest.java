@@ -106,6 +106,15 @@ class ControlPlaneTest {
   }
 
   @Test
+  void wrongMethodsPathsAndOversizedBodiesAreRefused() throws Exception {
+    assertThat(call("GET", "/v1/apply", token(), null).statusCode()).isEqualTo(405);
+    assertThat(call("GET", "/v1/nothing", token(), null).statusCode()).isEqualTo(404);
+    HttpResponse<String> big = call("POST", "/v1/apply", token(), "#".repeat(4 * 1024 * 1024 + 1));
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(cp.store().snapshot().resources()).hasSize(1);
+  }
+
+  @Test
   void invalidApplyIsRejectedWithMessagesAndChangesNothing() throws Exception {
     long before = cp.store().snapshot().version();
     String bad = vs("reviews", "v2").replace("subset: v2", "subset: v2\n        weight: -5\n        bogus: 1");

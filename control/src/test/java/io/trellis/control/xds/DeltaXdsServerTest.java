@@ -104,6 +104,23 @@ class DeltaXdsServerTest {
   }
 
   @Test
+  void nackIsRecordedWithTheProxysMessage() {
+    try (AdsTestClient c = AdsTestClient.delta(server.port(), node(ID))) {
+      c.deltaRequest(req(XdsType.CLUSTER));
+      DeltaDiscoveryResponse r = c.nextDelta();
+      c.deltaRequest(
+          req(XdsType.CLUSTER)
+              .setResponseNonce(r.getNonce())
+              .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage("cluster a: bad")));
+      await().untilAsserted(() -> {
+        ProxyStatus.TypeStatus t = server.status().getFirst().types().get(XdsType.CLUSTER.typeUrl());
+        assertThat(t.state()).isEqualTo(SyncState.NACKED);
+        assertThat(t.error()).isEqualTo("cluster a: bad");
+      });
+    }
+  }
+
+  @Test
   void emptyWildcardTypeIsStillAnswered() throws Exception {
     server.update(node -> XdsResources.EMPTY, full());
     try (AdsTestClient c = AdsTestClient.delta(server.port(), node(ID))) {
