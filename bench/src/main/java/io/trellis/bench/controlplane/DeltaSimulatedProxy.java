@@ -10,7 +10,6 @@ import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +30,6 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
   /** Per type: resource name → what it makes us subscribe to (CDS: EDS name; LDS: RDS names; others: empty). */
   private final Map<String, Map<String, List<String>>> held = new HashMap<>();
   private final Map<String, Set<String>> subscribed = new HashMap<>();
-  private final Set<String> responded = new HashSet<>();
   private StreamObserver<DeltaDiscoveryRequest> requests;
   private boolean nodeSent;
   private volatile long startNanos;
@@ -86,7 +84,6 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
         return;
       }
       response.getRemovedResourcesList().forEach(mine::remove);
-      responded.add(type);
       // like Envoy: subscribe to what the new clusters/listeners need before ACKing them
       if (type.equals(XdsTypes.CLUSTER)) {
         resubscribe(XdsTypes.ENDPOINT, mine);
@@ -134,8 +131,9 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
   }
 
   private synchronized boolean complete() {
-    return responded.contains(XdsTypes.CLUSTER)
-        && responded.contains(XdsTypes.LISTENER)
+    // an empty CDS or LDS is not a configuration: a sidecar in a mesh with services has clusters and listeners
+    return !held.get(XdsTypes.CLUSTER).isEmpty()
+        && !held.get(XdsTypes.LISTENER).isEmpty()
         && held.get(XdsTypes.ENDPOINT).keySet().containsAll(subscribed.get(XdsTypes.ENDPOINT))
         && held.get(XdsTypes.ROUTE).keySet().containsAll(subscribed.get(XdsTypes.ROUTE));
   }

@@ -16,6 +16,9 @@ interface FleetMember {
   /** Why the stream ended, or null while it is open. */
   String failure();
 
-  /** Milliseconds from opening the stream to holding every subscribed resource; -1 if not yet. */
+  /**
+   * Milliseconds from opening the stream to holding a non-empty set of clusters and listeners and
+   * every endpoint and route resource they name; -1 if not yet.
+   */
   double initialConfigMs();
 }

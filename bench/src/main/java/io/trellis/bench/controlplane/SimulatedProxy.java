@@ -30,6 +30,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
     Set<String> names = Set.of();
     final Set<String> received = new LinkedHashSet<>();
     boolean responded;
+    int lastCount;
   }
 
   private final int index;
@@ -91,6 +92,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
       state.version = response.getVersionInfo();
       state.nonce = response.getNonce();
       state.responded = true;
+      state.lastCount = response.getResourcesCount();
       send(response.getTypeUrl(), state, null);
     }
     fleet.observed(index, response.getTypeUrl(), response.getResourcesList(), now);
@@ -136,7 +138,13 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
     TypeState lds = types.get(XdsTypes.LISTENER);
     TypeState eds = types.get(XdsTypes.ENDPOINT);
     TypeState rds = types.get(XdsTypes.ROUTE);
-    return cds.responded && lds.responded && eds.received.containsAll(eds.names) && rds.received.containsAll(rds.names);
+    // an empty CDS or LDS is not a configuration: a sidecar in a mesh with services has clusters and listeners
+    return cds.responded
+        && cds.lastCount > 0
+        && lds.responded
+        && lds.lastCount > 0
+        && eds.received.containsAll(eds.names)
+        && rds.received.containsAll(rds.names);
   }
 
   private void send(String typeUrl, TypeState s, String nackDetail) {

@@ -143,6 +143,21 @@ class ProxyFleetTest {
     }
   }
 
+  /** A server that answers with no clusters and no listeners has not configured anyone. */
+  @ParameterizedTest
+  @EnumSource(XdsMode.class)
+  void anEmptyConfigurationIsNotAnInitialConfiguration(XdsMode mode) throws Exception {
+    cache.setSnapshot("mesh", Snapshot.createEmpty("0"));
+    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, 1, mode, System::nanoTime)) {
+      fleet.start();
+      await(() -> fleet.counters().snapshot().responses().get("cds") >= 5 || mode == XdsMode.DELTA);
+      assertThat(fleet.awaitInitialConfig(Duration.ofMillis(500))).isFalse();
+      assertThat(fleet.initialConfigMs()).isEmpty();
+      cache.setSnapshot("mesh", snapshot("1", -1, -1));
+      assertThat(fleet.awaitInitialConfig(Duration.ofSeconds(20))).as("and the real one still counts").isTrue();
+    }
+  }
+
   @Test
   void aWatchDoesNotFireOnResourcesWithoutTheMarker() throws Exception {
     try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, 1, XdsMode.SOTW, System::nanoTime)) {
