@@ -400,6 +400,14 @@ public final class ProxyServer implements AutoCloseable {
       options.configLog().accept("NACKed " + type.shortName() + " version " + rejection.version() + ": " + rejection.details());
     }
 
+    @Override
+    public void onConnected(boolean connected) {
+      stats.gauge("control_plane.connected_state").set(connected ? 1 : 0);
+      if (!connected) {
+        options.configLog().accept("ADS stream to the control plane lost; reconnecting with back-off");
+      }
+    }
+
     private static <T> Map<String, T> values(Map<String, ResourceEntry<?>> entries, Class<T> type) {
       Map<String, T> out = new LinkedHashMap<>();
       entries.forEach((name, entry) -> out.put(name, type.cast(entry.value())));

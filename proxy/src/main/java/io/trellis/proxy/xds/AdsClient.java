@@ -60,6 +60,12 @@ public final class AdsClient implements AutoCloseable {
 
     /** An update was NACKed; the previously accepted resources stay in force. */
     void onRejected(XdsResourceType<?, ?> type, RejectedUpdate rejection);
+
+    /**
+     * The stream to the control plane is up (a response arrived on it) or down (it closed; a
+     * reconnect is scheduled). Envoy reports this as {@code control_plane.connected_state}.
+     */
+    default void onConnected(boolean connected) {}
   }
 
   private static final Duration REPEATED_NACK_DELAY = Duration.ofMillis(500);
@@ -175,6 +181,9 @@ public final class AdsClient implements AutoCloseable {
       return;
     }
     stream = null;
+    if (closedStream.connected) {
+      listener.onConnected(false);
+    }
     Duration delay = backoff.nextDelay();
     LOG.warn(
         "ADS stream to {} closed ({}); reconnecting in {} ms",
@@ -263,7 +272,15 @@ public final class AdsClient implements AutoCloseable {
 
   // ---- responses (executor only) ----
 
+  private void markConnected() {
+    if (!stream.connected) {
+      stream.connected = true;
+      listener.onConnected(true);
+    }
+  }
+
   private void onSotwResponse(DiscoveryResponse response) {
+    markConnected();
     Subscription sub = byTypeUrl.get(response.getTypeUrl());
     if (sub == null) {
       LOG.warn("ADS response for unsubscribed type {} ignored", response.getTypeUrl());
@@ -288,6 +305,7 @@ public final class AdsClient implements AutoCloseable {
   }
 
   private void onDeltaResponse(DeltaDiscoveryResponse response) {
+    markConnected();
     Subscription sub = byTypeUrl.get(response.getTypeUrl());
     if (sub == null) {
       LOG.warn("ADS delta response for unsubscribed type {} ignored", response.getTypeUrl());
@@ -480,6 +498,7 @@ public final class AdsClient implements AutoCloseable {
   /** One gRPC stream; callbacks are ignored once a newer stream replaced it. */
   private final class Stream {
     boolean firstRequest = true;
+    boolean connected;
     final StreamObserver<DiscoveryRequest> sotw;
     final StreamObserver<DeltaDiscoveryRequest> delta;
     private volatile ClientCallStreamObserver<?> call;

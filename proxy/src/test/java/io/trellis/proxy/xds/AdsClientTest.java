@@ -44,6 +44,7 @@ class AdsClientTest {
 
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final List<RejectedUpdate> rejections = new CopyOnWriteArrayList<>();
+  private final List<Boolean> connections = new CopyOnWriteArrayList<>();
   /** What the listener answers for LDS updates: why they cannot be applied, or nothing. */
   private volatile List<String> listenerApplyErrors = List.of();
   private TestControlPlane server;
@@ -98,6 +99,11 @@ class AdsClientTest {
               @Override
               public void onRejected(XdsResourceType<?, ?> type, RejectedUpdate rejection) {
                 rejections.add(rejection);
+              }
+
+              @Override
+              public void onConnected(boolean connected) {
+                connections.add(connected);
               }
             });
     client = self[0];
@@ -215,27 +221,57 @@ class AdsClientTest {
 
   @Test
   void reconnectsAfterTheServerRestartsAndResumes() throws Exception {
+    reconnectAndResume(false);
+    // The new stream announced itself with the node again and resumed from the held version.
+    DiscoveryRequest first = server.requests().getFirst();
+    assertThat(first.getNode().getId()).isEqualTo(NODE.getId());
+    assertThat(first.getVersionInfo()).isEqualTo("1");
+    // "static" was removed while the proxy was away; the new state of the world dropped it.
+    assertThat(client.state(ClusterResource.INSTANCE).resources()).containsOnlyKeys("web");
+  }
+
+  @Test
+  void deltaReconnectsAndResumesWithTheVersionsItHolds() throws Exception {
+    reconnectAndResume(true);
+    var first = server.deltaRequests().getFirst();
+    assertThat(first.getNode().getId()).isEqualTo(NODE.getId());
+    assertThat(server.deltaRequests().stream().filter(r -> r.getTypeUrl().equals(ClusterResource.TYPE_URL)).findFirst().orElseThrow()
+            .getInitialResourceVersionsMap())
+        .containsOnlyKeys("web", "static");
+    // Whether "static", removed while the proxy was away, is removed here is the server's call (it
+    // must answer initial_resource_versions with removed_resources); java-control-plane 1.0.49 does
+    // not, so this test does not assert it.
+  }
+
+  private void reconnectAndResume(boolean delta) throws Exception {
     server = new TestControlPlane().start(0);
     int port = server.port();
     setVersion1();
-    start(port, false);
-    awaitAllTypesAt("1");
+    start(port, delta);
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.state(ClusterLoadAssignmentResource.INSTANCE).resources().containsKey("web")
+        && client.state(RouteConfigurationResource.INSTANCE).resources().containsKey("r1"));
+    assertThat(connections).containsExactly(true);
     server.stop();
     await().atMost(Duration.ofSeconds(5)).until(() -> client.streamsOpened() >= 2);
-    server = new TestControlPlane().start(port);
+    assertThat(connections).containsExactly(true, false);
+    // The restarted server already has its configuration when the proxy comes back (as a real one
+    // would after recomputing it): "static" was removed meanwhile.
+    server = new TestControlPlane();
     server.set(
         "2",
         List.of(edsCluster("web")),
         List.of(endpoints("web", 8082)),
         List.of(rdsListener("ingress", 0, "r1")),
         List.of(routes("r1", prefixRoute("/", "web"))));
-    awaitAllTypesAt("2");
-    // The new stream announced itself with the node again and resumed from the held version.
-    DiscoveryRequest first = server.requests().getFirst();
-    assertThat(first.getNode().getId()).isEqualTo(NODE.getId());
-    assertThat(first.getVersionInfo()).isEqualTo("1");
-    EndpointsConfig web = (EndpointsConfig) client.state(ClusterLoadAssignmentResource.INSTANCE).resources().get("web").value();
-    assertThat(web.localities().getFirst().endpoints().getFirst().port()).isEqualTo(8082);
+    server.start(port);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              EndpointsConfig web = (EndpointsConfig) client.state(ClusterLoadAssignmentResource.INSTANCE).resources().get("web").value();
+              assertThat(web.localities().getFirst().endpoints().getFirst().port()).isEqualTo(8082);
+            });
+    assertThat(connections).containsExactly(true, false, true);
   }
 
   @Test
