@@ -223,6 +223,25 @@ class XdsServerTest {
   }
 
   @Test
+  void convergenceIsRecordedWhenEveryTypeAChangeCausedIsAcknowledged() {
+    try (AdsTestClient c = syncedSidecar(SIDECAR)) {
+      events.clear();
+      server.update(node -> TestResources.base(2).add(cluster("a", 2)).build(), full());
+      DiscoveryResponse cds = c.next(XdsType.CLUSTER);
+      DiscoveryResponse lds = c.next(XdsType.LISTENER);
+      DiscoveryResponse rds = c.next(XdsType.ROUTE);
+      c.ack(cds);
+      c.ack(lds);
+      // Not converged while RDS is outstanding; the status says so.
+      await().until(() -> server.status().getFirst().types().get(XdsType.LISTENER.typeUrl()).state() == SyncState.SYNCED);
+      assertThat(server.status().getFirst().types().get(XdsType.ROUTE.typeUrl()).state()).isEqualTo(SyncState.STALE);
+      assertThat(events).doesNotContain("converged app-1");
+      c.ack(rds, "r");
+      await().untilAsserted(() -> assertThat(events).containsOnlyOnce("converged app-1"));
+    }
+  }
+
+  @Test
   void nackIsRecordedAndTheProxyStaysOnItsConfigurationUntilTheNextChange() {
     try (AdsTestClient c = syncedSidecar(SIDECAR)) {
       server.update(node -> TestResources.base(1).add(cluster("bad", 0)).build(), full());
