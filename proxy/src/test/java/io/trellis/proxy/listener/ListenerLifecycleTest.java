@@ -189,6 +189,30 @@ class ListenerLifecycleTest {
     }
   }
 
+  @Test
+  void idleKeepAliveConnectionsCloseAfterTheIdleTimeoutButBusyOnesStay() throws IOException {
+    try (ProxyFixture f = new ProxyFixture()) {
+      int port = f.http(HttpConnectionManagerConfig.builder("ingress").routeConfig(direct("ok")).idleTimeout(Duration.ofMillis(400)).build());
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        long start = System.nanoTime();
+        // a request every 100 ms for ~1 s: never idle for 400 ms, so never closed
+        for (int i = 0; i < 10; i++) {
+          out.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          assertThat(readResponse(in)).contains("ok");
+          await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        }
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThan(900);
+        long idleStart = System.nanoTime();
+        assertThat(in.read()).as("closed once idle").isEqualTo(-1);
+        assertThat((System.nanoTime() - idleStart) / 1_000_000).isBetween(250L, 5000L);
+      }
+      assertThat(f.counter("http.ingress.downstream_cx_idle_timeout")).isEqualTo(1);
+    }
+  }
+
   private static String readResponse(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     String text = "";

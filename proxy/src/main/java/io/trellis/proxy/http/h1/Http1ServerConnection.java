@@ -62,6 +62,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
   private boolean delivering;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
   private ScheduledFuture<?> idleTimer;
+  private long idleSince = -1;
   private ScheduledFuture<?> headersTimer;
 
   @Override
@@ -504,7 +505,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
 
   @Override
   public Channel detachForTunnel() {
-    cancelIdleTimer();
+    stopIdleTimer();
     closing = true;
     Channel ch = ctx.channel();
     if (screen != null) {
@@ -594,7 +595,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
-    cancelIdleTimer();
+    stopIdleTimer();
     headEnded();
     backlog.forEach(ReferenceCountUtil::release);
     backlog.clear();
@@ -612,25 +613,49 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
     ctx.close();
   }
 
+  /**
+   * Marks the connection idle. One timer per connection is kept and re-armed lazily (it checks how
+   * long the connection has really been idle when it fires), so a busy keep-alive connection does not
+   * schedule and cancel a task per request.
+   */
   private void armIdleTimer() {
     Duration idle = hcm.config().idleTimeout();
     if (idle.isZero() || ctx == null) {
       return;
     }
-    cancelIdleTimer();
-    idleTimer = ctx.channel().eventLoop().schedule(() -> {
-      if (current == null && !closing) {
-        hcm.stats().cxIdleTimeout.inc();
-        closing = true;
-        ctx.close();
-      }
-    }, idle.toNanos(), TimeUnit.NANOSECONDS);
+    idleSince = System.nanoTime();
+    if (idleTimer == null) {
+      idleTimer = ctx.channel().eventLoop().schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
+    }
   }
 
+  private void checkIdle() {
+    idleTimer = null;
+    if (closing) {
+      return;
+    }
+    long limit = hcm.config().idleTimeout().toNanos();
+    long idleFor = idleSince < 0 ? 0 : System.nanoTime() - idleSince;
+    if (current == null && idleSince >= 0 && idleFor >= limit) {
+      hcm.stats().cxIdleTimeout.inc();
+      closing = true;
+      ctx.close();
+      return;
+    }
+    idleTimer = ctx.channel().eventLoop().schedule(this::checkIdle, limit - idleFor, TimeUnit.NANOSECONDS);
+  }
+
+  /** Marks the connection busy; the idle timer, if any, notices when it fires. */
   private void cancelIdleTimer() {
+    idleSince = -1;
+  }
+
+  private void stopIdleTimer() {
+    idleSince = -1;
     if (idleTimer != null) {
       idleTimer.cancel(false);
       idleTimer = null;
     }
   }
+
 }
