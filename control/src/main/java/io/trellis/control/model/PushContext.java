@@ -51,6 +51,7 @@ public final class PushContext implements XdsGenerator {
   private final ConcurrentHashMap<String, List<MeshService>> visibleServices = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SidecarScope> scopes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ProxyShape, XdsResources> generated = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>();
   /** Label keys some VirtualService match observes ({@code sourceLabels}). */
   private final Set<String> sourceLabelKeys = new HashSet<>();
   /** Whether some DestinationRule balances by locality, making the proxy's locality matter. */
@@ -151,6 +152,26 @@ public final class PushContext implements XdsGenerator {
       case PROXYLESS_GRPC -> {}
     }
     return new ProxyShape(node.kind(), node.namespace(), sidecar, observed, attached);
+  }
+
+  /**
+   * A value computed at most about once per push context and shared by every proxy that needs it
+   * (a cluster, its endpoints): proxies of different shapes mostly see the same services, and
+   * building each proto once instead of once per shape is what keeps a push cheap. {@code key}
+   * must capture everything the value depends on; two threads may race to compute the same key,
+   * which wastes work but stays correct because computations are pure.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T memo(Object key, java.util.function.Supplier<T> compute) {
+    Object v = memo.get(key);
+    if (v == null) {
+      v = compute.get();
+      Object prior = memo.putIfAbsent(key, v);
+      if (prior != null) {
+        v = prior;
+      }
+    }
+    return (T) v;
   }
 
   /** The configuration version this context was built from. */

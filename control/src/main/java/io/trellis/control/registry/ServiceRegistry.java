@@ -128,6 +128,7 @@ public final class ServiceRegistry {
     private final Map<MeshService, Map<String, String>> selectors = new LinkedHashMap<>();
     private final List<Workload> workloads = new ArrayList<>();
     private final Map<String, List<Workload>> workloadsByNamespace = new HashMap<>();
+    private final Map<String, List<Resource<EndpointSlice>>> slicesByService = new HashMap<>();
 
     Builder(ConfigSnapshot snapshot) {
       this.snapshot = snapshot;
@@ -135,6 +136,12 @@ public final class ServiceRegistry {
 
     ServiceRegistry build() {
       collectWorkloads();
+      for (Resource<EndpointSlice> s : snapshot.ofType(EndpointSlice.class)) {
+        String service = s.metadata().labels().get(SERVICE_NAME_LABEL);
+        if (service != null) {
+          slicesByService.computeIfAbsent(s.namespace() + "/" + service, k -> new ArrayList<>()).add(s);
+        }
+      }
       for (Resource<Service> r : snapshot.ofType(Service.class)) {
         addKubernetesService(r);
       }
@@ -270,10 +277,7 @@ public final class ServiceRegistry {
         endpoints.put(service, eps);
         return;
       }
-      List<Resource<EndpointSlice>> slices =
-          snapshot.ofType(EndpointSlice.class).stream()
-              .filter(s -> s.namespace().equals(r.namespace()) && r.name().equals(s.metadata().labels().get(SERVICE_NAME_LABEL)))
-              .toList();
+      List<Resource<EndpointSlice>> slices = slicesByService.getOrDefault(r.namespace() + "/" + r.name(), List.of());
       if (!slices.isEmpty()) {
         for (Resource<EndpointSlice> s : slices) {
           addSliceEndpoints(service, s, eps);

@@ -25,6 +25,7 @@ import io.envoyproxy.envoy.type.v3.Percent;
 import io.trellis.api.model.networking.ClientTlsSettings;
 import io.trellis.api.model.networking.ConnectionPoolSettings;
 import io.trellis.api.model.networking.LoadBalancerSettings;
+import io.trellis.control.model.PushContext;
 import io.trellis.control.registry.MeshService;
 import io.trellis.control.registry.ServiceEndpoint;
 import io.trellis.control.registry.ServiceRegistry;
@@ -55,6 +56,10 @@ public final class ClusterGenerator {
    * @param proxyless whether the client is gRPC's xDS client, which takes only EDS clusters and no
    *     Envoy-only extensions (HTTP protocol options, TLS via SDS)
    */
+  static Cluster outbound(PushContext ctx, ClusterTarget t, String proxyLocality, boolean proxyless) {
+    return ctx.memo(t.memoKey("cluster", proxyLocality, proxyless), () -> outbound(t, ctx.registry(), proxyLocality, proxyless));
+  }
+
   static Cluster outbound(ClusterTarget t, ServiceRegistry registry, String proxyLocality, boolean proxyless) {
     EffectivePolicy p = t.policy();
     Cluster.Builder c = Cluster.newBuilder().setName(t.name());

@@ -8,6 +8,7 @@ import io.trellis.control.registry.ServicePort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One outbound cluster to generate: a service port, optionally narrowed to a DestinationRule
@@ -20,20 +21,29 @@ import java.util.Map;
  * @param subset the subset name ("" for the whole service)
  * @param subsetLabels the subset's labels (empty for the whole service)
  * @param policy the merged traffic policy
+ * @param rule the key of the DestinationRule the policy came from ("" for none): with the name
+ *     and the service's source, what identifies this cluster's content within one push context
  */
 record ClusterTarget(
-    String name, MeshService service, ServicePort port, String subset, Map<String, String> subsetLabels, EffectivePolicy policy) {
+    String name,
+    MeshService service,
+    ServicePort port,
+    String subset,
+    Map<String, String> subsetLabels,
+    EffectivePolicy policy,
+    Object rule) {
 
   /** Every cluster for these services as a proxy in {@code namespace} sees them, in name order. */
   static List<ClusterTarget> enumerate(PushContext ctx, String namespace, List<MeshService> services) {
     List<ClusterTarget> out = new ArrayList<>();
     for (MeshService s : services) {
-      DestinationRule dr =
-          ctx.destinationRule(s.hostname(), namespace, s.namespace()).map(Resource::spec).orElse(null);
+      Optional<Resource<DestinationRule>> found = ctx.destinationRule(s.hostname(), namespace, s.namespace());
+      DestinationRule dr = found.map(Resource::spec).orElse(null);
+      Object rule = found.<Object>map(Resource::key).orElse("");
       for (ServicePort p : s.ports()) {
         out.add(
             new ClusterTarget(
-                Envoy.outboundCluster(p.port(), "", s.hostname()), s, p, "", Map.of(), EffectivePolicy.of(dr, p.port(), "")));
+                Envoy.outboundCluster(p.port(), "", s.hostname()), s, p, "", Map.of(), EffectivePolicy.of(dr, p.port(), ""), rule));
         if (dr != null) {
           for (DestinationRule.Subset sub : dr.subsets()) {
             out.add(
@@ -43,13 +53,19 @@ record ClusterTarget(
                     p,
                     sub.name(),
                     sub.labels(),
-                    EffectivePolicy.of(dr, p.port(), sub.name())));
+                    EffectivePolicy.of(dr, p.port(), sub.name()),
+                    rule));
           }
         }
       }
     }
     out.sort(java.util.Comparator.comparing(ClusterTarget::name));
     return out;
+  }
+
+  /** What this cluster's content depends on within one push context, for {@link PushContext#memo}. */
+  Object memoKey(String kind, String proxyLocality, boolean proxyless) {
+    return List.of(kind, name, service.source(), rule, proxyLocality, proxyless);
   }
 
   /** Whether Envoy learns this cluster's endpoints over EDS (rather than DNS or original dst). */

@@ -26,6 +26,13 @@ import java.util.TreeSet;
 public final class EndpointGenerator {
   private EndpointGenerator() {}
 
+  /** The endpoints of one cluster target, built once per push context and shared by every proxy. */
+  static ClusterLoadAssignment loadAssignment(io.trellis.control.model.PushContext ctx, ClusterTarget t, String proxyLocality) {
+    return ctx.memo(
+        t.memoKey("endpoints", proxyLocality, false),
+        () -> loadAssignment(t.name(), ctx.registry().endpoints(t.service(), t.port().port()), t.subsetLabels(), t.policy(), proxyLocality));
+  }
+
   static ClusterLoadAssignment loadAssignment(
       String clusterName,
       List<ServiceEndpoint> endpoints,

@@ -68,11 +68,9 @@ public final class GatewayGenerator {
     XdsResources.Builder out = XdsResources.builder();
     String locality = Localities.ofProxy(node.labels());
     for (ClusterTarget t : ClusterTarget.enumerate(ctx, node.namespace(), ctx.visibleServices(node.namespace()))) {
-      out.add(ClusterGenerator.outbound(t, ctx.registry(), locality, false));
+      out.add(ClusterGenerator.outbound(ctx, t, locality, false));
       if (t.eds()) {
-        out.add(
-            EndpointGenerator.loadAssignment(
-                t.name(), ctx.registry().endpoints(t.service(), t.port().port()), t.subsetLabels(), t.policy(), locality));
+        out.add(EndpointGenerator.loadAssignment(ctx, t, locality));
       }
     }
     out.add(ClusterGenerator.blackhole());

@@ -42,10 +42,8 @@ public final class GrpcGenerator {
       if (!t.eds()) {
         continue;
       }
-      out.add(ClusterGenerator.outbound(t, ctx.registry(), locality, true));
-      out.add(
-          EndpointGenerator.loadAssignment(
-              t.name(), ctx.registry().endpoints(t.service(), t.port().port()), t.subsetLabels(), t.policy(), locality));
+      out.add(ClusterGenerator.outbound(ctx, t, locality, true));
+      out.add(EndpointGenerator.loadAssignment(ctx, t, locality));
     }
     for (MeshService s : services) {
       for (ServicePort p : s.ports()) {

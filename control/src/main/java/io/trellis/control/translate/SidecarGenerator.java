@@ -54,11 +54,9 @@ public final class SidecarGenerator {
     XdsResources.Builder out = XdsResources.builder();
 
     for (ClusterTarget t : ClusterTarget.enumerate(ctx, ns, scope.services())) {
-      out.add(ClusterGenerator.outbound(t, ctx.registry(), locality, false));
+      out.add(ClusterGenerator.outbound(ctx, t, locality, false));
       if (t.eds()) {
-        out.add(
-            EndpointGenerator.loadAssignment(
-                t.name(), ctx.registry().endpoints(t.service(), t.port().port()), t.subsetLabels(), t.policy(), locality));
+        out.add(EndpointGenerator.loadAssignment(ctx, t, locality));
       }
     }
     out.add(ClusterGenerator.passthrough(Envoy.PASSTHROUGH_CLUSTER));
