@@ -1,0 +1,94 @@
+package io.trellis.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A VirtualService change reaches the gateway's traffic within a second, whether it comes through
+ * {@code trellis apply} or as a rewritten file in the watched directory.
+ */
+class GatewayConvergenceE2ETest {
+  private static final Duration BUDGET = Duration.ofSeconds(1);
+  /** How many changes of each kind are timed (alternating destinations). */
+  private static final int CHANGES = 3;
+
+  @TempDir Path dir;
+  private E2eMesh mesh;
+
+  private static String vs(String name, String prefix, String host) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: %s, namespace: default}
+        spec:
+          hosts: ["*"]
+          gateways: [gw]
+          http:
+          - match: [{uri: {prefix: %s}}]
+            route: [{destination: {host: %s}}]
+        """.formatted(name, prefix, host);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    mesh = new E2eMesh(dir);
+    mesh.writeConfig("watched.yaml", vs("watched", "/watched", "a.e2e.internal"));
+    mesh.startControlPlane();
+    mesh.startGateway(E2eMesh.freePort());
+    mesh.awaitControlPlane();
+    mesh.awaitGatewayRoute("/flip", "a");
+    mesh.awaitGatewayRoute("/watched", "a");
+  }
+
+  @AfterEach
+  void stop() {
+    if (mesh != null) {
+      mesh.close();
+    }
+  }
+
+  @Test
+  void followsAppliedAndRewrittenVirtualServicesWithinOneSecond() throws Exception {
+    List<Duration> applied = new ArrayList<>();
+    List<Duration> rewritten = new ArrayList<>();
+    for (int i = 0; i < CHANGES; i++) {
+      String target = i % 2 == 0 ? "b" : "a";
+      Path file = mesh.scratchFile("flip-" + i + ".yaml", vs("flip", "/flip", target + ".e2e.internal"));
+      long t0 = System.nanoTime();
+      E2eMesh.Run run = mesh.apply(file);
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.out()).contains("VirtualService default/flip applied");
+      applied.add(Convergence.await("apply #" + i + ": /flip → " + target, t0, Duration.ofSeconds(10), () -> mesh.gateway("/flip").body(), target));
+      assertStaysOn("/flip", target);
+    }
+    for (int i = 0; i < CHANGES; i++) {
+      String target = i % 2 == 0 ? "b" : "a";
+      String text = vs("watched", "/watched", target + ".e2e.internal");
+      long t0 = System.nanoTime();
+      mesh.writeConfig("watched.yaml", text);
+      rewritten.add(Convergence.await("rewrite #" + i + ": /watched → " + target, t0, Duration.ofSeconds(10), () -> mesh.gateway("/watched").body(), target));
+      assertStaysOn("/watched", target);
+    }
+    System.out.printf("[e2e] convergence through the gateway (ms): trellis apply %s, file rewrite %s%n",
+        applied.stream().map(Duration::toMillis).toList(), rewritten.stream().map(Duration::toMillis).toList());
+    assertThat(applied).as("trellis apply → traffic").allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(BUDGET));
+    assertThat(rewritten).as("file rewrite → traffic").allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(BUDGET));
+  }
+
+  /** Once a change has landed, it stays: no request goes back to the old destination. */
+  private void assertStaysOn(String path, String target) throws Exception {
+    for (int i = 0; i < 20; i++) {
+      E2eMesh.Reply r = mesh.gateway(path);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).as("request %d after %s converged", i, path).isEqualTo(target);
+    }
+  }
+}
