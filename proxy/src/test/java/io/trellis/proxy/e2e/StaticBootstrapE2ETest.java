@@ -153,6 +153,19 @@ class StaticBootstrapE2ETest {
   }
 
   @Test
+  void h2loadMultiplexesThroughABootstrapConfiguredListener() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> admin("GET", "/ready").statusCode() == 200);
+    // Bounded: 2000 requests over 4 connections, 10 concurrent streams each.
+    var h2load =
+        Backends.run(60, "h2load", "-n", "2000", "-c", "4", "-m", "10", "http://127.0.0.1:" + proxy.listenerPort("ingress") + "/load");
+    assertThat(h2load.exit()).as(h2load.out() + h2load.err()).isZero();
+    assertThat(h2load.out()).contains("2000 succeeded, 0 failed, 0 errored").contains("status codes: 2000 2xx");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(admin("GET", "/stats").body()).contains("cluster.backend.upstream_rq_total: 2000\n"));
+  }
+
+  @Test
   void healthcheckFailAndQuitQuitQuit() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> admin("GET", "/ready").statusCode() == 200);
     assertThat(admin("POST", "/healthcheck/fail").statusCode()).isEqualTo(200);
