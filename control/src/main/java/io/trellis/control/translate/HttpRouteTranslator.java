@@ -68,6 +68,11 @@ final class HttpRouteTranslator {
     List<HttpRoute> rules = vs.spec().http();
     for (int i = 0; i < rules.size(); i++) {
       HttpRoute rule = rules.get(i);
+      if (rule.route().isEmpty() && rule.redirect() == null && rule.directResponse() == null) {
+        // A delegating rule (route supplied by another VirtualService) is not translated yet;
+        // leaving it out keeps the rest of the configuration valid for Envoy.
+        continue;
+      }
       if (rule.match().isEmpty()) {
         out.add(route(vs, rule, null, target));
         // A rule without matches catches everything: rules after it can never be reached.
