@@ -74,11 +74,29 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       return FilterStatus.STOP_ITERATION;
     }
     switch (selected.route().action()) {
-      case DirectResponseAction d -> cb.sendLocalReply(d.status(), d.body(), null, "direct_response");
+      case DirectResponseAction d -> directResponse(request, d);
       case RedirectAction r -> redirect(request, r);
       case ForwardAction f -> forward(request, f, endStream);
     }
     return FilterStatus.STOP_ITERATION;
+  }
+
+  /** Answers with the route's status and body; header mutations of every level apply, as in Envoy. */
+  private void directResponse(HttpRequest request, DirectResponseAction d) {
+    cb.streamInfo().responseCodeDetails("direct_response");
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(d.status()));
+    byte[] body = d.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (body.length > 0) {
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+    }
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    applyResponseMutations(response.headers());
+    if (body.length == 0 || request.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD)) {
+      cb.encodeHeaders(response, true);
+    } else {
+      cb.encodeHeaders(response, false);
+      cb.encodeData(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.wrappedBuffer(body)), true);
+    }
   }
 
   private void redirect(HttpRequest request, RedirectAction r) {
@@ -155,10 +173,13 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     }
 
     String rewritten = route.rewriteTarget(view);
+    HttpHeaders h = request.headers();
     if (rewritten != null) {
+      if (!settings.config().suppressEnvoyHeaders()) {
+        h.set("x-envoy-original-path", request.uri());
+      }
       request.setUri(rewritten);
     }
-    HttpHeaders h = request.headers();
     timeout = effectiveTimeout(action, h);
     h.remove(UPSTREAM_RQ_TIMEOUT);
     if (!timeout.isZero() && !settings.config().suppressEnvoyHeaders()) {

@@ -172,6 +172,9 @@ class HttpProxyIntegrationTest {
     Curl.Response d = Curl.run(base + "/direct");
     assertThat(d.status()).isEqualTo(418);
     assertThat(d.body()).isEqualTo("short and stout");
+    // response header mutations of the virtual host and the route configuration apply to direct responses too
+    assertThat(d.header("x-resp-level")).isEqualTo("vhost");
+    assertThat(d.header("x-resp-config")).isEqualTo("1");
     Curl.Response https = Curl.run("-H", "Host: shop.example.com:80", base + "/secure/cart?id=3");
     assertThat(https.status()).isEqualTo(301);
     assertThat(https.header("location")).isEqualTo("https://shop.example.com/secure/cart?id=3");
@@ -182,7 +185,9 @@ class HttpProxyIntegrationTest {
 
   @Test
   void rewritesReachTheBackendExactly() {
-    assertThat(Curl.run(base + "/api/users?id=1").header("x-echo-uri")).isEqualTo("/v2/users?id=1");
+    Curl.Response rewritten = Curl.run(base + "/api/users?id=1");
+    assertThat(rewritten.header("x-echo-uri")).isEqualTo("/v2/users?id=1");
+    assertThat(rewritten.header("x-echo-x-envoy-original-path")).isEqualTo("/api/users?id=1");
     assertThat(Curl.run(base + "/rx/widget/42").header("x-echo-uri")).isEqualTo("/items/42/widget");
     assertThat(Curl.run(base + "/a/./b/../c//d").header("x-echo-uri")).isEqualTo("/a/c/d");
     assertThat(Curl.run(base + "/hostlit").header("x-echo-host")).isEqualTo("rewritten.example");
