@@ -111,12 +111,18 @@ public final class XdsServer implements AutoCloseable {
         .map(ProxyConnection::sentConfig);
   }
 
+  /** Ends every stream and stops listening; waits up to 5 s for gRPC to finish. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     grpc.shutdownNow();
-    grpc.awaitTermination(5, TimeUnit.SECONDS);
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
+    try {
+      grpc.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdownNow();
+      }
     }
   }
 
