@@ -59,9 +59,20 @@ final class ManagedProcess {
     return spec;
   }
 
+  /**
+   * Each process gets a session of its own ({@code setsid}, which execs in place, so the PID stays
+   * the process's own): a terminal's Ctrl-C then reaches only {@code trellis up}, which stops the
+   * pods itself, instead of every app and sidecar at once behind its back.
+   */
+  private static final java.util.Optional<String> SETSID =
+      java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid").filter(p -> Files.isExecutable(Path.of(p))).findFirst();
+
   synchronized void start() throws IOException {
     Files.createDirectories(spec.logFile().getParent());
-    ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(spec.workDir().toFile()).redirectErrorStream(true);
+    List<String> command = new java.util.ArrayList<>();
+    SETSID.ifPresent(command::add);
+    command.addAll(spec.command());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(spec.workDir().toFile()).redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(spec.env());
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));

@@ -199,6 +199,12 @@ final class LocalMeshProcess implements AutoCloseable {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** SIGINT to {@code trellis up} (what a terminal's Ctrl-C sends); returns whether it exited within {@code timeout}. */
+  boolean interrupt(Duration timeout) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Stops the mesh by its PID and then, by PID, anything it started that is still alive. */
   @Override
   public void close() throws InterruptedException {
