@@ -52,6 +52,7 @@ public final class PushContext implements XdsGenerator {
   private final ConcurrentHashMap<String, SidecarScope> scopes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ProxyShape, XdsResources> generated = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>();
+  private final Map<String, ResolvedVirtualService> virtualServicesByName = new HashMap<>();
   /** Label keys some VirtualService match observes ({@code sourceLabels}). */
   private final Set<String> sourceLabelKeys = new HashSet<>();
   /** Whether some DestinationRule balances by locality, making the proxy's locality matter. */
@@ -63,6 +64,7 @@ public final class PushContext implements XdsGenerator {
     this.registry = ServiceRegistry.build(snapshot);
     for (Resource<VirtualService> r : snapshot.ofType(VirtualService.class)) {
       ResolvedVirtualService vs = ResolvedVirtualService.of(r);
+      virtualServicesByName.put(r.namespace() + "/" + r.name(), vs);
       r.spec().http().forEach(h -> h.match().forEach(m -> sourceLabelKeys.addAll(m.sourceLabels().keySet())));
       r.spec().tls().forEach(t -> t.match().forEach(m -> sourceLabelKeys.addAll(m.sourceLabels().keySet())));
       r.spec().tcp().forEach(t -> t.match().forEach(m -> sourceLabelKeys.addAll(m.sourceLabels().keySet())));
@@ -295,6 +297,11 @@ public final class PushContext implements XdsGenerator {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** A VirtualService by namespace and name: how a delegating rule finds its delegate. */
+  public Optional<ResolvedVirtualService> virtualService(String namespace, String name) {
+    return Optional.ofNullable(virtualServicesByName.get(namespace + "/" + name));
   }
 
   /** VirtualServices bound to a gateway ({@code ns/name}), sorted by resource key. */

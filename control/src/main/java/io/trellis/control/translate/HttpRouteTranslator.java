@@ -68,10 +68,12 @@ final class HttpRouteTranslator {
     List<HttpRoute> rules = vs.spec().http();
     for (int i = 0; i < rules.size(); i++) {
       HttpRoute rule = rules.get(i);
-      if (rule.route().isEmpty() && rule.redirect() == null && rule.directResponse() == null) {
-        // A delegating rule (route supplied by another VirtualService) is not translated yet;
-        // leaving it out keeps the rest of the configuration valid for Envoy.
+      if (rule.delegate() != null) {
+        delegate(vs, rule, target, out);
         continue;
+      }
+      if (rule.route().isEmpty() && rule.redirect() == null && rule.directResponse() == null) {
+        continue; // nothing to do with a match; Istio's validation refuses such a rule
       }
       if (rule.match().isEmpty()) {
         out.add(route(vs, rule, null, target));
@@ -85,6 +87,77 @@ final class HttpRouteTranslator {
       }
     }
     return out;
+  }
+
+  /**
+   * Istio's delegation: a root rule's {@code delegate} names a VirtualService (without hosts) whose
+   * rules are inserted here, each match narrowed by the root rule's match (the delegate's own
+   * conditions win where both set one). Destinations resolve in the delegate's namespace. A
+   * missing delegate contributes no routes, as in Istio.
+   */
+  private static void delegate(ResolvedVirtualService root, HttpRoute rule, RouteTarget target, List<Route> out) {
+    String ns = rule.delegate().namespace().isEmpty() ? root.namespace() : rule.delegate().namespace();
+    Optional<ResolvedVirtualService> found = target.ctx().virtualService(ns, rule.delegate().name());
+    if (found.isEmpty()) {
+      return;
+    }
+    ResolvedVirtualService d = found.get();
+    for (HttpRoute inner : d.spec().http()) {
+      if (inner.delegate() != null || (inner.route().isEmpty() && inner.redirect() == null && inner.directResponse() == null)) {
+        continue; // Istio allows one level of delegation only
+      }
+      List<HttpMatchRequest> matches = mergeMatches(rule.match(), inner.match());
+      if (matches.isEmpty()) {
+        out.add(route(d, inner, null, target));
+        continue;
+      }
+      for (HttpMatchRequest m : matches) {
+        if (applies(m, root, target)) {
+          out.add(route(d, inner, m, target));
+        }
+      }
+    }
+  }
+
+  private static List<HttpMatchRequest> mergeMatches(List<HttpMatchRequest> root, List<HttpMatchRequest> inner) {
+    if (root.isEmpty()) {
+      return inner;
+    }
+    if (inner.isEmpty()) {
+      return root;
+    }
+    List<HttpMatchRequest> out = new ArrayList<>();
+    for (HttpMatchRequest r : root) {
+      for (HttpMatchRequest m : inner) {
+        out.add(
+            new HttpMatchRequest(
+                m.name().isEmpty() ? r.name() : m.name(),
+                or(m.uri(), r.uri()),
+                or(m.scheme(), r.scheme()),
+                or(m.method(), r.method()),
+                or(m.authority(), r.authority()),
+                union(r.headers(), m.headers()),
+                m.port() != 0 ? m.port() : r.port(),
+                union(r.sourceLabels(), m.sourceLabels()),
+                m.gateways().isEmpty() ? r.gateways() : m.gateways(),
+                union(r.queryParams(), m.queryParams()),
+                m.ignoreUriCase() || r.ignoreUriCase(),
+                union(r.withoutHeaders(), m.withoutHeaders()),
+                m.sourceNamespace().isEmpty() ? r.sourceNamespace() : m.sourceNamespace(),
+                m.statPrefix().isEmpty() ? r.statPrefix() : m.statPrefix()));
+      }
+    }
+    return out;
+  }
+
+  private static StringMatch or(StringMatch a, StringMatch b) {
+    return a != null && !a.isEmpty() ? a : b;
+  }
+
+  private static <V> Map<String, V> union(Map<String, V> base, Map<String, V> over) {
+    Map<String, V> m = new TreeMap<>(base);
+    m.putAll(over);
+    return m;
   }
 
   /** The route for a service no VirtualService routes: everything to the service's cluster. */

@@ -191,4 +191,32 @@ class HttpRouteSimulationTest {
     assertThat(new Simulator(mesh.generate(Mesh.productpage())).run(Request.http("ratings", 9080, "/")).singleCluster())
         .isEqualTo(cluster("", "ratings"));
   }
+
+  @Test
+  void delegatedRulesAreNarrowedByTheRootMatch() {
+    String vs = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: root, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - match: [{uri: {prefix: /api}}]
+            delegate: {name: reviews-api, namespace: team}
+          - route: [{destination: {host: reviews.default.svc.cluster.local, subset: v1}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews-api, namespace: team}
+        spec:
+          http:
+          - match: [{headers: {end-user: {exact: jason}}}]
+            route: [{destination: {host: reviews.default.svc.cluster.local, subset: v2}}]
+          - route: [{destination: {host: reviews.default.svc.cluster.local, subset: v3}}]
+        """;
+    Simulator sim = new Simulator(Bookinfo.with().yaml(vs).generate(Mesh.productpage()));
+    assertThat(sim.run(Request.http("reviews", 9080, "/api/x").header("end-user", "jason")).singleCluster()).isEqualTo(cluster("v2", "reviews"));
+    assertThat(sim.run(Request.http("reviews", 9080, "/api/x")).singleCluster()).isEqualTo(cluster("v3", "reviews"));
+    assertThat(sim.run(Request.http("reviews", 9080, "/other").header("end-user", "jason")).singleCluster()).isEqualTo(cluster("v1", "reviews"));
+  }
 }
