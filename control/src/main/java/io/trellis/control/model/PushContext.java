@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * One immutable, indexed snapshot of configuration and services: Istio's PushContext. Built once
@@ -50,7 +52,7 @@ public final class PushContext implements XdsGenerator {
   private final List<Resource<Gateway>> gateways;
   private final ConcurrentHashMap<String, List<MeshService>> visibleServices = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SidecarScope> scopes = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<ProxyShape, XdsResources> generated = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ProxyShape, FutureTask<XdsResources>> generated = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>();
   private final Map<String, ResolvedVirtualService> virtualServicesByName = new HashMap<>();
   /** Label keys some VirtualService match observes ({@code sourceLabels}). */
@@ -131,7 +133,22 @@ public final class PushContext implements XdsGenerator {
 
   @Override
   public XdsResources generate(ProxyNode node) {
-    return generated.computeIfAbsent(shape(node), shape -> ProxyConfigGenerator.generate(this, node));
+    // The map only hands out the task; the generation runs outside the map's lock, so proxies of
+    // other shapes are never held up behind it, and proxies of this shape wait for one result.
+    FutureTask<XdsResources> task =
+        generated.computeIfAbsent(shape(node), shape -> new FutureTask<>(() -> ProxyConfigGenerator.generate(this, node)));
+    task.run();
+    try {
+      return task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("generating xDS for " + node.id() + " failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while generating xDS for " + node.id(), e);
+    }
   }
 
   /** The proxy's {@link ProxyShape}: cheap to compute (index lookups), unlike a generation. */
