@@ -35,8 +35,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import picocli.CommandLine;
 
 /**
@@ -218,21 +221,26 @@ final class E2eMesh implements AutoCloseable {
   /** The control plane has recorded itself in the state directory (its API is up). */
   void awaitControlPlane() {
     StateDirectory dir = new StateDirectory(stateDir);
-    await("control plane in " + stateDir)
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(100))
-        .failFast("control plane exited\n" + diagnostics(), () -> !controlPlane.isAlive())
-        .until(() -> dir.readInfo().map(ControlPlaneInfo::pid).orElse(-1L) == controlPlane.pid());
+    awaitOrExplain("control plane in " + stateDir, () -> dir.readInfo().map(ControlPlaneInfo::pid).orElse(-1L) == controlPlane.pid());
   }
 
   /** Waits until {@code GET path} through the gateway is answered by {@code backend}. */
   void awaitGatewayRoute(String path, String backend) {
-    await("gateway routes " + path + " to " + backend)
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(100))
-        .failFast("a process exited\n" + diagnostics(), () -> processes.stream().anyMatch(p -> !p.isAlive()))
-        .ignoreExceptions()
-        .until(() -> backend.equals(gateway(path).body()));
+    awaitOrExplain("gateway routes " + path + " to " + backend, () -> backend.equals(gateway(path).body()));
+  }
+
+  /** Awaits a condition while the processes run; on failure, says what they logged. */
+  void awaitOrExplain(String what, Callable<Boolean> condition) {
+    try {
+      await(what)
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .failFast("a process exited", () -> processes.stream().anyMatch(p -> !p.isAlive()))
+          .ignoreExceptions()
+          .until(condition);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+    }
   }
 
   record Reply(int status, String body) {}
