@@ -37,26 +37,36 @@ final class AlpnConnectionPool implements HttpConnectionPool {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("newStream: called off the pool's event loop (expected: " + loop + ")");
     }
+    UpstreamFailure overflow = ctx.requestOverflow(host);
+    if (overflow == null) {
+      overflow = ctx.tryAddPending(host);
+    }
+    if (overflow != null) {
+      return loop.newFailedFuture(overflow);
+    }
     Promise<UpstreamStream> p = loop.newPromise();
     if (waiting == null) {
       waiting = new ArrayDeque<>();
       ctx.connector().connect(host, loop).addListener((Future<Channel> f) -> onProbe(f));
     }
     waiting.add(p);
-    ctx.stats().rqPendingActive.inc();
     return p;
   }
 
   private void onProbe(Future<Channel> f) {
     ArrayDeque<Promise<UpstreamStream>> waiters = waiting;
     waiting = null;
-    ctx.stats().rqPendingActive.add(-waiters.size());
+    for (int i = 0; i < waiters.size(); i++) {
+      ctx.pendingRemoved();
+    }
     if (!f.isSuccess()) {
+      ctx.reportFailure(host, ((UpstreamFailure) f.cause()).reason());
       for (Promise<UpstreamStream> p : waiters) {
         p.tryFailure(f.cause());
       }
       return;
     }
+    ctx.reportLocal(host, io.trellis.proxy.outlier.LocalOriginEvent.CONNECT_SUCCESS);
     Channel ch = f.getNow();
     if (ApplicationProtocolNames.HTTP_2.equals(UpstreamConnector.negotiatedProtocol(ch))) {
       learned = http2;

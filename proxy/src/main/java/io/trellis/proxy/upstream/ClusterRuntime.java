@@ -16,7 +16,13 @@ import io.trellis.proxy.lb.BalancerSettings;
 import io.trellis.proxy.lb.LoadBalancer;
 import io.trellis.proxy.lb.LocalityHosts;
 import io.trellis.proxy.lb.PriorityLoadBalancer;
+import io.trellis.proxy.config.cluster.CircuitBreakers;
+import io.trellis.proxy.config.cluster.RoutingPriority;
 import io.trellis.proxy.net.Transport;
+import io.trellis.proxy.outlier.HostMonitor;
+import io.trellis.proxy.outlier.OutlierDetector;
+import io.trellis.proxy.outlier.OutlierStats;
+import io.trellis.proxy.stats.StatsStore;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,9 +59,13 @@ final class ClusterRuntime implements UpstreamCluster {
   private final Map<InetSocketAddress, UpstreamHost> originalDestinations = new ConcurrentHashMap<>();
   private ScheduledFuture<?> cleanup;
   private DnsDiscovery dns;
+  private final ClusterLimits limits;
+  private final OutlierDetector outlier;
+  private ScheduledFuture<?> outlierTimer;
+  private boolean rebuildQueued; // guarded by this
 
-  ClusterRuntime(ClusterConfig config, Transport transport, ClusterStats stats, RandomGenerator random, Clock clock,
-      EventLoop controlLoop, Runnable onWarm) {
+  ClusterRuntime(ClusterConfig config, Transport transport, StatsStore statsStore, ClusterStats stats,
+      RandomGenerator random, Clock clock, EventLoop controlLoop, Runnable onWarm) {
     this.config = config;
     this.stats = stats;
     this.random = random;
@@ -70,12 +80,54 @@ final class ClusterRuntime implements UpstreamCluster {
       boolean h1 = selection != UpstreamProtocolSelection.HTTP2;
       tls = UpstreamTls.create(config.tls(), UpstreamTls.alpnFor(config.tls(), h2, h1));
     }
+    this.limits = new ClusterLimits(config.circuitBreakers(), statsStore, config.name());
+    // Pools do not know a request's route priority: every pool counts against the DEFAULT thresholds.
+    ClusterLimits.PriorityLimits poolLimits = limits.of(RoutingPriority.DEFAULT);
     this.poolContext = new PoolContext(config.name(), settings,
-        new UpstreamConnector(transport, settings, config.tcpKeepalive(), tls, stats), stats);
+        new UpstreamConnector(transport, settings, config.tcpKeepalive(), tls, stats, poolLimits.connections()), stats,
+        poolLimits);
+    this.outlier = config.outlierDetection() == null || config.type() == DiscoveryType.ORIGINAL_DST ? null
+        : new OutlierDetector(config.outlierDetection(), clock, random, new OutlierStats(statsStore, config.name()),
+            this::onEjectionChanged);
+  }
+
+  /** Called under the detector's lock: flag the host now, rebuild the balancer on the control loop. */
+  private void onEjectionChanged(HostMonitor monitor, boolean ejected) {
+    UpstreamHost h = (UpstreamHost) monitor.owner();
+    if (h.setHealthFlag(HealthFlag.FAILED_OUTLIER_CHECK, ejected)) {
+      scheduleRebuild();
+    }
+  }
+
+  /** Health flags changed off the control path: coalesce the rebuilds onto the control loop. */
+  void scheduleRebuild() {
+    synchronized (this) {
+      if (rebuildQueued || closed) {
+        return;
+      }
+      rebuildQueued = true;
+    }
+    controlLoop.execute(() -> {
+      synchronized (this) {
+        rebuildQueued = false;
+        if (!closed) {
+          rebuildBalancer();
+        }
+      }
+    });
+  }
+
+  /** The outlier detector, or {@code null} without outlier detection. */
+  OutlierDetector outlierDetector() {
+    return outlier;
   }
 
   /** Starts discovery: static hosts now, DNS on the control loop, ORIGINAL_DST's cleanup timer. */
   void start(io.trellis.proxy.dns.DnsResolver resolver) {
+    if (outlier != null) {
+      long every = config.outlierDetection().interval().toMillis();
+      outlierTimer = controlLoop.scheduleAtFixedRate(outlier::runInterval, every, every, TimeUnit.MILLISECONDS);
+    }
     switch (config.type()) {
       case STATIC -> {
         applyAssignment(config.loadAssignment());
@@ -131,9 +183,42 @@ final class ClusterRuntime implements UpstreamCluster {
     UpstreamHost h = own(host);
     LoopPools pools = h.pools(eventLoop); // the common case: no allocation, no lock
     if (pools == null) {
-      pools = h.createPools(eventLoop, loop -> new LoopPools(loop, h, poolContext, selection));
+      ResourceLimit poolLimit = poolContext.limits().connectionPools();
+      if (!poolLimit.tryAcquire()) {
+        stats.cxPoolOverflow.inc();
+        UpstreamFailure overflow = new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW,
+            "cluster " + name() + ": max_connection_pools " + poolLimit.max() + " reached (host " + h + ")");
+        return () -> eventLoop.newFailedFuture(overflow);
+      }
+      boolean[] created = new boolean[1];
+      pools = h.createPools(eventLoop, loop -> {
+        created[0] = true;
+        return new LoopPools(loop, h, poolContext, selection);
+      });
+      if (!created[0]) {
+        poolLimit.release(); // another thread created them first
+      }
     }
     return pools.pool(downstreamProtocol);
+  }
+
+  @Override
+  public boolean tryAcquireRetry(RoutingPriority priority) {
+    if (limits.of(priority).retries().tryAcquire()) {
+      return true;
+    }
+    stats.rqRetryOverflow.inc();
+    return false;
+  }
+
+  @Override
+  public void releaseRetry(RoutingPriority priority) {
+    limits.of(priority).retries().release();
+  }
+
+  @Override
+  public CircuitBreakers circuitBreakers() {
+    return config.circuitBreakers();
   }
 
   @Override
@@ -208,7 +293,7 @@ final class ClusterRuntime implements UpstreamCluster {
         changed |= h.update(s.weight(), s.healthStatus());
       } else {
         if (h != null) {
-          h.drain();
+          retire(h);
         }
         h = s.newHost();
         changed = true;
@@ -216,7 +301,7 @@ final class ClusterRuntime implements UpstreamCluster {
       next.put(key, h);
     }
     for (UpstreamHost gone : previous.values()) {
-      gone.drain();
+      retire(gone);
       changed = true;
     }
     overprovisioningFactor = overprovisioning;
@@ -225,6 +310,16 @@ final class ClusterRuntime implements UpstreamCluster {
       return false;
     }
     hosts = List.copyOf(next.values());
+    if (outlier != null) {
+      List<HostMonitor> monitors = new ArrayList<>(hosts.size());
+      for (UpstreamHost h : hosts) {
+        if (h.outlierMonitor() == null) {
+          h.setOutlierMonitor(outlier.newMonitor(h));
+        }
+        monitors.add(h.outlierMonitor());
+      }
+      outlier.setHosts(monitors);
+    }
     stats.membershipChange.inc();
     rebuildBalancer();
     return true;
@@ -313,7 +408,7 @@ final class ClusterRuntime implements UpstreamCluster {
     originalDestinations.values().removeIf(h -> {
       boolean idle = h.activeRequests() == 0 && now - h.lastChosenMillis() >= idleMillis;
       if (idle) {
-        h.drain();
+        retire(h);
         stats.membershipTotal.dec();
         stats.membershipHealthy.dec();
       }
@@ -333,14 +428,30 @@ final class ClusterRuntime implements UpstreamCluster {
     if (cleanup != null) {
       cleanup.cancel(false);
     }
-    for (UpstreamHost h : hosts) {
-      h.drain();
+    if (outlierTimer != null) {
+      outlierTimer.cancel(false);
     }
-    originalDestinations.values().forEach(UpstreamHost::drain);
+    if (outlier != null) {
+      outlier.close();
+    }
+    for (UpstreamHost h : hosts) {
+      retire(h);
+    }
+    originalDestinations.values().forEach(this::retire);
   }
 
   boolean closed() {
     return closed;
+  }
+
+  /** A host leaves this cluster: its pools stop counting toward max_connection_pools, then drain. */
+  private void retire(UpstreamHost h) {
+    int[] n = new int[1];
+    h.forEachPools(p -> n[0]++);
+    for (int i = 0; i < n[0]; i++) {
+      poolContext.limits().connectionPools().release();
+    }
+    h.drain();
   }
 
 }

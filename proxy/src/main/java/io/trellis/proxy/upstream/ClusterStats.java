@@ -21,6 +21,10 @@ final class ClusterStats {
   final Gauge rqActive;
   final Gauge rqPendingActive;
   final Counter rqPendingOverflow;
+  final Counter rqOverflow;
+  final Counter cxOverflow;
+  final Counter cxPoolOverflow;
+  final Counter rqRetryOverflow;
   final Gauge membershipTotal;
   final Gauge membershipHealthy;
   final Counter lbHealthyPanic;
@@ -44,6 +48,10 @@ final class ClusterStats {
     rqActive = store.gauge(p + "upstream_rq_active");
     rqPendingActive = store.gauge(p + "upstream_rq_pending_active");
     rqPendingOverflow = store.counter(p + "upstream_rq_pending_overflow");
+    rqOverflow = store.counter(p + "upstream_rq_overflow");
+    cxOverflow = store.counter(p + "upstream_cx_overflow");
+    cxPoolOverflow = store.counter(p + "upstream_cx_pool_overflow");
+    rqRetryOverflow = store.counter(p + "upstream_rq_retry_overflow");
     membershipTotal = store.gauge(p + "membership_total");
     membershipHealthy = store.gauge(p + "membership_healthy");
     lbHealthyPanic = store.counter(p + "lb_healthy_panic");

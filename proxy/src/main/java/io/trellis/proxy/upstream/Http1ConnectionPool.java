@@ -22,7 +22,7 @@ final class Http1ConnectionPool implements HttpConnectionPool {
   private final ArrayDeque<Promise<UpstreamStream>> pending = new ArrayDeque<>();
   private final GenericFutureListener<Future<UpstreamStream>> onPendingCancelled = f -> {
     if (f.isCancelled() && pending.remove(f)) {
-      ctxStats().rqPendingActive.dec();
+      pendingCancelled();
     }
   };
   private int connections; // connecting + busy + idle
@@ -35,14 +35,18 @@ final class Http1ConnectionPool implements HttpConnectionPool {
     this.ctx = ctx;
   }
 
-  private ClusterStats ctxStats() {
-    return ctx.stats();
+  private void pendingCancelled() {
+    ctx.pendingRemoved();
   }
 
   @Override
   public Future<UpstreamStream> newStream() {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("newStream: called off the pool's event loop (expected: " + loop + ")");
+    }
+    UpstreamFailure overflow = ctx.requestOverflow(host);
+    if (overflow != null) {
+      return loop.newFailedFuture(overflow);
     }
     Http1Connection c;
     while ((c = idle.pollLast()) != null) {
@@ -55,9 +59,12 @@ final class Http1ConnectionPool implements HttpConnectionPool {
       return loop.newFailedFuture(new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW,
           "cluster " + ctx.clusterName() + ": " + pending.size() + " requests already wait for a connection to " + host));
     }
+    overflow = ctx.tryAddPending(host);
+    if (overflow != null) {
+      return loop.newFailedFuture(overflow);
+    }
     Promise<UpstreamStream> p = loop.newPromise();
     pending.addLast(p);
-    ctx.stats().rqPendingActive.inc();
     p.addListener(onPendingCancelled);
     connectForPending();
     return p;
@@ -65,7 +72,8 @@ final class Http1ConnectionPool implements HttpConnectionPool {
 
   /** Opens connections while waiting requests outnumber connections on their way. */
   private void connectForPending() {
-    while (connecting < pending.size() && connections < ctx.settings().maxConnectionsPerPool()) {
+    while (connecting < pending.size() && connections < ctx.settings().maxConnectionsPerPool()
+        && ctx.mayConnect(connections)) {
       connect();
     }
   }
@@ -76,16 +84,18 @@ final class Http1ConnectionPool implements HttpConnectionPool {
     ctx.connector().connect(host, loop).addListener((Future<Channel> f) -> {
       connecting--;
       if (f.isSuccess() && f.getNow().isActive()) {
+        ctx.reportLocal(host, io.trellis.proxy.outlier.LocalOriginEvent.CONNECT_SUCCESS);
         adopt(f.getNow());
       } else {
         connections--;
         UpstreamFailure failure = f.isSuccess()
             ? new UpstreamFailure(UpstreamFailure.Reason.CONNECTION_FAILURE, "upstream " + host + " closed the connection at once")
             : (UpstreamFailure) f.cause();
+        ctx.reportFailure(host, failure.reason());
         // Fail the waiters that no connection still on its way will serve.
         while (pending.size() > connecting) {
           Promise<UpstreamStream> p = pending.pollFirst();
-          ctx.stats().rqPendingActive.dec();
+          ctx.pendingRemoved();
           p.tryFailure(failure);
         }
       }
@@ -109,7 +119,7 @@ final class Http1ConnectionPool implements HttpConnectionPool {
   void onConnectionIdle(Http1Connection c) {
     Promise<UpstreamStream> p;
     while ((p = pending.pollFirst()) != null) {
-      ctx.stats().rqPendingActive.dec();
+      ctx.pendingRemoved();
       if (p.setUncancellable()) {
         p.setSuccess(c.startStream());
         return;

@@ -218,6 +218,7 @@ final class Http1Stream implements UpstreamStream {
         keepAlive &= HttpUtil.isKeepAlive(response);
         responseStarted = true;
         status = code;
+        connection.context().reportStatus(connection.host(), code);
       }
     }
     if (skippingInformational) {
@@ -275,6 +276,7 @@ final class Http1Stream implements UpstreamStream {
     done = true;
     releaseQueue();
     connection.context().streamEnded(connection.host(), false);
+    connection.context().reportFailure(connection.host(), reason);
     listener.onFailure(new UpstreamFailure(reason, message, cause));
   }
 

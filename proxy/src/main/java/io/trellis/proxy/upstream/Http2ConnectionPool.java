@@ -38,13 +38,17 @@ final class Http2ConnectionPool implements HttpConnectionPool {
   }
 
   private void statsPendingDec() {
-    ctx.stats().rqPendingActive.dec();
+    ctx.pendingRemoved();
   }
 
   @Override
   public Future<UpstreamStream> newStream() {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("newStream: called off the pool's event loop (expected: " + loop + ")");
+    }
+    UpstreamFailure overflow = ctx.requestOverflow(host);
+    if (overflow != null) {
+      return loop.newFailedFuture(overflow);
     }
     Http2Connection c = available();
     if (c != null) {
@@ -57,9 +61,12 @@ final class Http2ConnectionPool implements HttpConnectionPool {
       return loop.newFailedFuture(new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW,
           "cluster " + ctx.clusterName() + ": " + pending.size() + " requests already wait for a stream to " + host));
     }
+    overflow = ctx.tryAddPending(host);
+    if (overflow != null) {
+      return loop.newFailedFuture(overflow);
+    }
     Promise<UpstreamStream> p = loop.newPromise();
     pending.addLast(p);
-    ctx.stats().rqPendingActive.inc();
     p.addListener(onPendingCancelled);
     connectForPending();
     return p;
@@ -76,7 +83,8 @@ final class Http2ConnectionPool implements HttpConnectionPool {
   }
 
   private void connectForPending() {
-    if (!pending.isEmpty() && connecting == 0 && connections.size() < ctx.settings().maxConnectionsPerPool()) {
+    if (!pending.isEmpty() && connecting == 0 && connections.size() < ctx.settings().maxConnectionsPerPool()
+        && ctx.mayConnect(connections.size())) {
       connect();
     }
   }
@@ -85,9 +93,11 @@ final class Http2ConnectionPool implements HttpConnectionPool {
     connecting++;
     ctx.connector().connect(host, loop).addListener((Future<Channel> f) -> {
       if (f.isSuccess()) {
+        ctx.reportLocal(host, io.trellis.proxy.outlier.LocalOriginEvent.CONNECT_SUCCESS);
         adopt(f.getNow(), false);
       } else {
         connecting--;
+        ctx.reportFailure(host, ((UpstreamFailure) f.cause()).reason());
         failPendingIfNothingOnTheWay((UpstreamFailure) f.cause());
       }
     });

@@ -119,6 +119,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
       }
       responseStarted = true;
       status = code;
+      ctx.reportStatus(host, code);
       if (msg instanceof FullHttpResponse full) {
         // Headers with END_STREAM: hand over the same two parts an HTTP/1.1 response would give.
         listener.onResponsePart(new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()));
@@ -189,6 +190,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
     }
     done = true;
     ctx.streamEnded(host, false);
+    ctx.reportFailure(host, reason);
     if (listener != null) {
       listener.onFailure(new UpstreamFailure(reason, message, cause));
     }

@@ -3,6 +3,8 @@ package io.trellis.proxy.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.trellis.proxy.config.cluster.CircuitBreakers;
+import io.trellis.proxy.config.cluster.RoutingPriority;
 
 /** One cluster as the router and tcp_proxy use it. Implementations are safe to call from any event loop. */
 public interface UpstreamCluster {
@@ -27,4 +29,22 @@ public interface UpstreamCluster {
    * originates it); the future fails on connect timeout or refusal.
    */
   Future<Channel> connectTcp(Host host, EventLoop eventLoop);
+
+  /**
+   * The max_retries circuit breaker: takes one retry slot of {@code priority} if the limit allows and
+   * returns whether it did (when not, the cluster counts {@code upstream_rq_retry_overflow} and the
+   * caller must not retry). Every slot taken is given back with {@link #releaseRetry} when the retry
+   * attempt ends. Clusters without circuit breakers allow every retry.
+   */
+  default boolean tryAcquireRetry(RoutingPriority priority) {
+    return true;
+  }
+
+  /** Gives back a slot taken by {@link #tryAcquireRetry}. */
+  default void releaseRetry(RoutingPriority priority) {}
+
+  /** The cluster's circuit-breaker thresholds (Envoy's defaults unless configured). */
+  default CircuitBreakers circuitBreakers() {
+    return CircuitBreakers.DEFAULT;
+  }
 }

@@ -175,7 +175,7 @@ public final class UpstreamClusters implements ClusterManager, AutoCloseable {
 
   private ClusterRuntime create(ClusterConfig c) {
     ClusterRuntime[] self = new ClusterRuntime[1];
-    self[0] = new ClusterRuntime(c, transport, new ClusterStats(stats, c.name()), random, clock, controlLoop,
+    self[0] = new ClusterRuntime(c, transport, stats, new ClusterStats(stats, c.name()), random, clock, controlLoop,
         () -> onWarm(self[0]));
     return self[0];
   }

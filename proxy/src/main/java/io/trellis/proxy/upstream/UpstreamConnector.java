@@ -27,8 +27,16 @@ final class UpstreamConnector {
   private final UpstreamTls tls;
   private final ClusterStats stats;
   private final long connectTimeoutMillis;
+  private final ResourceLimit connectionLimit;
 
   UpstreamConnector(Transport transport, PoolSettings settings, TcpKeepalive keepalive, UpstreamTls tls, ClusterStats stats) {
+    this(transport, settings, keepalive, tls, stats, ResourceLimit.unlimited());
+  }
+
+  /** @param connectionLimit the cluster's max_connections breaker: every open connection holds one */
+  UpstreamConnector(Transport transport, PoolSettings settings, TcpKeepalive keepalive, UpstreamTls tls, ClusterStats stats,
+      ResourceLimit connectionLimit) {
+    this.connectionLimit = connectionLimit;
     this.tls = tls;
     this.stats = stats;
     this.connectTimeoutMillis = Math.max(1, settings.connectTimeout().toMillis());
@@ -80,11 +88,13 @@ final class UpstreamConnector {
     stats.cxTotal.inc();
     stats.cxActive.inc();
     host.cxActive.incrementAndGet();
+    connectionLimit.acquire();
     ChannelFuture connect = b.connect(target);
     Channel ch = connect.channel();
     ch.closeFuture().addListener(f -> {
       stats.cxActive.dec();
       host.cxActive.decrementAndGet();
+      connectionLimit.release();
       if (ready.isSuccess()) {
         stats.cxDestroy.inc();
       }

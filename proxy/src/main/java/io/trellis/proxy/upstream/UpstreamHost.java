@@ -29,6 +29,7 @@ public final class UpstreamHost implements Host {
   private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
   private volatile boolean draining;
   private volatile long lastChosenMillis;
+  private volatile io.trellis.proxy.outlier.HostMonitor outlierMonitor;
 
   final LongAdder rqTotal = new LongAdder();
   final LongAdder rqSuccess = new LongAdder();
@@ -164,6 +165,15 @@ public final class UpstreamHost implements Host {
   void streamEnded(boolean success) {
     activeRequests.decrementAndGet();
     (success ? rqSuccess : rqError).increment();
+  }
+
+  /** The host's outlier-detection monitor, or {@code null} when its cluster has no outlier detection. */
+  io.trellis.proxy.outlier.HostMonitor outlierMonitor() {
+    return outlierMonitor;
+  }
+
+  void setOutlierMonitor(io.trellis.proxy.outlier.HostMonitor monitor) {
+    outlierMonitor = monitor;
   }
 
   /** ORIGINAL_DST: when the balancer last handed this host out, by the cluster manager's clock. */

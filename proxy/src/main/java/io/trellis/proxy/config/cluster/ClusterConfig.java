@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param respectDnsTtl {@code respect_dns_ttl}: re-resolve when the answer's TTL expires instead
  * @param cleanupInterval {@code cleanup_interval}: how long an ORIGINAL_DST host's idle connections
  *     are kept before the host is forgotten, default 5 s
+ * @param circuitBreakers {@code circuit_breakers}, Envoy's defaults when absent
+ * @param outlierDetection {@code outlier_detection}, or {@code null} for none
+ * @param healthChecks {@code health_checks}, possibly empty
  */
 public record ClusterConfig(
     String name,
@@ -47,7 +50,10 @@ public record ClusterConfig(
     DnsLookupFamily dnsLookupFamily,
     Duration dnsRefreshRate,
     boolean respectDnsTtl,
-    Duration cleanupInterval) {
+    Duration cleanupInterval,
+    CircuitBreakers circuitBreakers,
+    OutlierDetection outlierDetection,
+    java.util.List<HealthCheck> healthChecks) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_PER_CONNECTION_BUFFER_LIMIT_BYTES = 1024 * 1024;
@@ -102,6 +108,8 @@ public record ClusterConfig(
     if (cleanupInterval == null || cleanupInterval.toMillis() < 1) {
       throw new IllegalArgumentException("cleanup_interval: " + cleanupInterval + " (expected: >= 1ms)");
     }
+    Objects.requireNonNull(circuitBreakers, "circuit_breakers");
+    healthChecks = java.util.List.copyOf(healthChecks);
   }
 
   /** The name under which EDS delivers this cluster's endpoints. */
@@ -132,6 +140,9 @@ public record ClusterConfig(
     b.dnsRefreshRate = dnsRefreshRate;
     b.respectDnsTtl = respectDnsTtl;
     b.cleanupInterval = cleanupInterval;
+    b.circuitBreakers = circuitBreakers;
+    b.outlierDetection = outlierDetection;
+    b.healthChecks = healthChecks;
     return b;
   }
 
@@ -153,6 +164,9 @@ public record ClusterConfig(
     private Duration dnsRefreshRate = DEFAULT_DNS_REFRESH_RATE;
     private boolean respectDnsTtl;
     private Duration cleanupInterval = DEFAULT_CLEANUP_INTERVAL;
+    private CircuitBreakers circuitBreakers = CircuitBreakers.DEFAULT;
+    private OutlierDetection outlierDetection;
+    private java.util.List<HealthCheck> healthChecks = java.util.List.of();
 
     private Builder(String name) {
       this.name = name;
@@ -233,10 +247,27 @@ public record ClusterConfig(
       return this;
     }
 
+    public Builder circuitBreakers(CircuitBreakers value) {
+      circuitBreakers = value;
+      return this;
+    }
+
+    /** {@code null} turns outlier detection off. */
+    public Builder outlierDetection(OutlierDetection value) {
+      outlierDetection = value;
+      return this;
+    }
+
+    public Builder healthChecks(java.util.List<HealthCheck> value) {
+      healthChecks = value;
+      return this;
+    }
+
     public ClusterConfig build() {
       return new ClusterConfig(name, type, edsServiceName, loadAssignment, lbPolicy, connectTimeout,
           perConnectionBufferLimitBytes, protocolOptions, tcpKeepalive, tls, healthyPanicThresholdPercent,
-          localityWeightedLb, dnsLookupFamily, dnsRefreshRate, respectDnsTtl, cleanupInterval);
+          localityWeightedLb, dnsLookupFamily, dnsRefreshRate, respectDnsTtl, cleanupInterval,
+          circuitBreakers, outlierDetection, healthChecks);
     }
   }
 }

@@ -1,0 +1,90 @@
+package io.trellis.proxy.upstream;
+
+import io.trellis.proxy.stats.Gauge;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One circuit breaker: a count of a resource in use across every pool and event loop of a cluster,
+ * against its maximum. Checked and changed with atomics, never a lock on the data path. As in Envoy,
+ * a check ({@link #canAcquire()}) and the later {@link #acquire()} are separate steps, so concurrent
+ * loops may overshoot by a few; {@link #tryAcquire()} is exact where the caller can use it.
+ *
+ * <p>Gauges: {@code …_open} is 1 while the breaker is at its limit; {@code remaining_…} (only with
+ * {@code track_remaining}) counts what is left.
+ */
+public final class ResourceLimit {
+  private final long max;
+  private final AtomicLong count = new AtomicLong();
+  private final Gauge open;
+  private final Gauge remaining;
+
+  ResourceLimit(long max, Gauge open, Gauge remaining) {
+    this.max = max;
+    this.open = open;
+    this.remaining = remaining;
+    open.set(max == 0 ? 1 : 0);
+    if (remaining != null) {
+      remaining.set(max);
+    }
+  }
+
+  /** A limit without gauges, for pools created outside a cluster (tests). */
+  static ResourceLimit unlimited() {
+    return new ResourceLimit(Long.MAX_VALUE, new Gauge(), null);
+  }
+
+  public long max() {
+    return max;
+  }
+
+  /** The resource in use now. */
+  public long count() {
+    return count.get();
+  }
+
+  /** Whether one more may be taken now. */
+  public boolean canAcquire() {
+    return count.get() < max;
+  }
+
+  /** Takes one if the limit allows; returns whether it did. Call {@link #release()} when done. */
+  public boolean tryAcquire() {
+    long c;
+    do {
+      c = count.get();
+      if (c >= max) {
+        return false;
+      }
+    } while (!count.compareAndSet(c, c + 1));
+    changed(c + 1, c);
+    return true;
+  }
+
+  /** Takes one regardless of the limit (after a {@link #canAcquire()} check, or where Envoy lets one through). */
+  public void acquire() {
+    long now = count.incrementAndGet();
+    changed(now, now - 1);
+  }
+
+  /** Gives one back. */
+  public void release() {
+    long now = count.decrementAndGet();
+    changed(now, now + 1);
+  }
+
+  private void changed(long now, long before) {
+    if (remaining != null) {
+      // remaining = max(0, max - count): only the part of a step above the limit leaves it unchanged
+      long r0 = Math.max(0, max - before);
+      long r1 = Math.max(0, max - now);
+      if (r1 != r0) {
+        remaining.add(r1 - r0);
+      }
+    }
+    if ((now >= max) != (before >= max)) {
+      synchronized (this) { // transitions are rare; recompute so racing ones settle on the truth
+        open.set(count.get() >= max ? 1 : 0);
+      }
+    }
+  }
+}
