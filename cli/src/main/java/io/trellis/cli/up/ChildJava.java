@@ -35,11 +35,12 @@ final class ChildJava {
     return Path.of(System.getProperty("java.home"), "bin");
   }
 
-  /** {@code java FLAGS -cp CLASSPATH io.trellis.cli.Main ARGS…}. */
-  static List<String> trellis(String classPath, List<String> args) {
+  /** {@code java FLAGS EXTRA -cp CLASSPATH io.trellis.cli.Main ARGS…}. */
+  static List<String> trellis(String classPath, List<String> extraFlags, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
     cmd.addAll(PROXY_JVM_FLAGS);
+    cmd.addAll(extraFlags);
     cmd.add("-cp");
     cmd.add(classPath);
     cmd.add(MAIN_CLASS);

@@ -51,6 +51,9 @@ public final class LocalMesh implements AutoCloseable {
   /** How long a stopping process gets between SIGTERM and SIGKILL (Bookinfo needs ~2.4 s). */
   static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
+  /** A gateway recording the AOT cache writes it as it exits, which takes a while on a busy machine. */
+  static final Duration RECORDING_GRACE = Duration.ofSeconds(45);
+
   static final String GATEWAY_NAMESPACE = "istio-system";
   static final Map<String, String> GATEWAY_LABELS = Map.of("istio", "ingressgateway", "app", "istio-ingressgateway");
 
@@ -108,6 +111,7 @@ public final class LocalMesh implements AutoCloseable {
   private ControlPlane controlPlane;
   private ManagedProcess gateway;
   private int gatewayAdminPort;
+  private Path aotRecording;
   private boolean closed;
 
   private LocalMesh(Options options) throws IOException {
@@ -203,11 +207,24 @@ public final class LocalMesh implements AutoCloseable {
         proxies.write(
             podName + ".bootstrap.json",
             ProxyBootstrap.json(identity, xdsConnectHost(), controlPlane.info().xdsPort(), "127.0.0.1", gatewayAdminPort, md));
-    List<String> cmd = ChildJava.trellis(proxies.hostClassPath(), List.of("proxy", "--bootstrap", bootstrap.toString(), "--concurrency", "1"));
+    List<String> aot;
+    if (proxies.aotCache().isPresent()) {
+      aot = aotFlags();
+    } else {
+      // No cache for this build yet: the gateway records one while it runs, for later meshes.
+      aotRecording = proxies.aotRecording();
+      aot = List.of("-XX:AOTCacheOutput=" + aotRecording, "-Xlog:aot=error,cds=error");
+    }
+    List<String> cmd = ChildJava.trellis(proxies.classPath(), aot, List.of("proxy", "--bootstrap", bootstrap.toString(), "--concurrency", "1"));
     gateway = new ManagedProcess(
         new ManagedProcess.Spec(podName, cmd, proxyEnv(), options.dir(), logDir.resolve(podName + ".log"), true),
         options.restartPolicy(), scheduler, clock);
     gateway.start();
+  }
+
+  /** Start from the recorded AOT cache when there is one (see {@link ProxyRuntime}). */
+  private List<String> aotFlags() throws IOException {
+    return proxies.aotCache().map(c -> List.of("-XX:AOTCache=" + c, "-Xlog:aot=error,cds=error")).orElse(List.of());
   }
 
   /** Where a proxy on the host dials xDS: the xDS host, which in netns mode is the bridge address. */
@@ -306,8 +323,8 @@ public final class LocalMesh implements AutoCloseable {
             proxies.write(
                 name + ".bootstrap.json",
                 ProxyBootstrap.json(identity, xdsConnectHost(), controlPlane.info().xdsPort(), sandbox.meshIp(), adminPort, sandbox.proxyMetadata()));
-        String cp = options.isolation() == Isolation.NETNS ? proxies.sharedClassPath() : proxies.hostClassPath();
-        List<String> cmd = sandbox.proxyCommand(ChildJava.trellis(cp, List.of("proxy", "--bootstrap", bootstrap.toString(), "--concurrency", "1")));
+        List<String> cmd = sandbox.proxyCommand(
+            ChildJava.trellis(proxies.classPath(), aotFlags(), List.of("proxy", "--bootstrap", bootstrap.toString(), "--concurrency", "1")));
         sidecar = new ManagedProcess(
             new ManagedProcess.Spec(name + " sidecar", cmd, proxyEnv(), proxies.dir(), logDir.resolve(name + ".sidecar.log"), true),
             options.restartPolicy(), scheduler, clock);
@@ -457,7 +474,10 @@ public final class LocalMesh implements AutoCloseable {
       processes.add(gateway);
     }
     processes.forEach(ManagedProcess::terminate);
-    processes.forEach(p -> p.awaitStop(STOP_GRACE));
+    processes.forEach(p -> p.awaitStop(p == gateway && aotRecording != null ? RECORDING_GRACE : STOP_GRACE));
+    if (aotRecording != null) {
+      proxies.adoptAotCache(aotRecording);
+    }
     scheduler.shutdownNow();
     for (RunningPod p : all) {
       p.sandbox().close();

@@ -129,7 +129,7 @@ class LoopbackMeshTest {
     assertThat(mesh.upState()).isNotNull();
     var pids = mesh.seenPids();
     assertThat(pids.size()).isGreaterThanOrEqualTo(13);
-    assertThat(mesh.interrupt(Duration.ofSeconds(40))).as("trellis up exits after SIGINT").isTrue();
+    assertThat(mesh.interrupt(Duration.ofSeconds(90))).as("trellis up exits after SIGINT").isTrue();
     for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("process %d still alive", pid).isFalse();
     }

@@ -122,7 +122,7 @@ class NetnsMeshTest {
     assertThat(mesh.upState()).isNotNull();
     var pids = mesh.seenPids();
     assertThat(pids.size()).isGreaterThanOrEqualTo(13);
-    assertThat(mesh.terminate(Duration.ofSeconds(40))).as("trellis up exits after SIGTERM").isTrue();
+    assertThat(mesh.terminate(Duration.ofSeconds(90))).as("trellis up exits after SIGTERM").isTrue();
     for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("process %d still alive", pid).isFalse();
     }
