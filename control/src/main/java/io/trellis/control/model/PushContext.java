@@ -153,12 +153,7 @@ public final class PushContext implements XdsGenerator {
 
   /** The proxy's {@link ProxyShape}: cheap to compute (index lookups), unlike a generation. */
   ProxyShape shape(ProxyNode node) {
-    Map<String, String> observed = new TreeMap<>();
-    node.labels().forEach((k, v) -> {
-      if (sourceLabelKeys.contains(k) || (localityAware && k.startsWith("topology."))) {
-        observed.put(k, v);
-      }
-    });
+    Map<String, String> observed = observedLabels(node);
     String sidecar = "";
     List<?> attached = List.of();
     switch (node.kind()) {
@@ -191,6 +186,22 @@ public final class PushContext implements XdsGenerator {
       }
     }
     return (T) v;
+  }
+
+  /**
+   * The proxy's labels that configuration can observe: those some VirtualService matches in {@code
+   * sourceLabels}, and the topology labels when some DestinationRule balances by locality. Two
+   * proxies in one namespace with the same Sidecar and equal observed labels get equal outbound
+   * configuration.
+   */
+  public Map<String, String> observedLabels(ProxyNode node) {
+    Map<String, String> observed = new TreeMap<>();
+    node.labels().forEach((k, v) -> {
+      if (sourceLabelKeys.contains(k) || (localityAware && k.startsWith("topology."))) {
+        observed.put(k, v);
+      }
+    });
+    return observed;
   }
 
   /** The configuration version this context was built from. */

@@ -220,6 +220,22 @@ public final class SidecarGenerator {
    */
   static RouteConfiguration routeConfig(
       PushContext ctx, ProxyNode node, SidecarScope scope, SidecarScope.Egress egress, int port, List<MeshService> services, String name) {
+    // Shared by every shape with the same outbound view (namespace, Sidecar, observed labels).
+    Object key =
+        List.of(
+            "sidecar-routes",
+            node.namespace(),
+            scope.sidecar().map(r -> r.key().toString()).orElse(""),
+            scope.egress().indexOf(egress),
+            port,
+            name,
+            ctx.observedLabels(node),
+            services.stream().map(s -> s.hostname() + "/" + s.namespace()).toList());
+    return ctx.memo(key, () -> buildRouteConfig(ctx, node, scope, egress, port, services, name));
+  }
+
+  private static RouteConfiguration buildRouteConfig(
+      PushContext ctx, ProxyNode node, SidecarScope scope, SidecarScope.Egress egress, int port, List<MeshService> services, String name) {
     RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(name).setValidateClusters(BoolValue.of(false));
     Set<String> usedDomains = new HashSet<>();
     RouteTarget rt = new RouteTarget(ctx, ProxyNode.Kind.SIDECAR, node.namespace(), node.labels(), port, ResolvedVirtualService.MESH);
