@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each file is all-or-nothing: a file that loads and validates cleanly replaces that file's
  * resources; a file with errors is rejected with its problems (logged and published for status)
  * and the last good version of that file stays in force; a deleted file's resources go away.
- * Other files are never affected by one file's mistakes.
+ * Other files are never affected by one file's mistakes. If the directory itself disappears, what
+ * is in force stays until it returns.
  *
  * <p>Change detection: the JDK's {@link WatchService} (inotify on Linux) tells us something
  * changed, and a periodic rescan is the safety net for what watchers miss (network filesystems,
@@ -71,6 +72,7 @@ public final class DirectoryConfigSource implements ConfigSource {
   private WatchService watcher;
   private Consumer<SourceState> listener;
   private boolean closed;
+  private boolean missingReported;
 
   public DirectoryConfigSource(
       Path dir, ValidatingLoader loader, ScheduledExecutorService scheduler, Duration rescanInterval, Clock clock) {
@@ -144,9 +146,19 @@ public final class DirectoryConfigSource implements ConfigSource {
   }
 
   private void rescanLocked(boolean initial) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      // Unmounted, moved or deleted as a whole: far more likely an accident than an intent to
+      // withdraw every resource from every proxy. Keep what is in force until it comes back.
+      if (!missingReported) {
+        log.warn("config directory {} is gone; keeping the configuration in force until it returns", dir);
+        missingReported = true;
+      }
+      watchedDirs.clear(); // their watch keys died with them; register afresh when it returns
+      return;
+    }
+    missingReported = false;
     watchDirectories();
-    List<Path> present =
-        Files.isDirectory(dir) ? ConfigLoader.files(List.of(dir)) : List.of();
+    List<Path> present = ConfigLoader.files(List.of(dir));
     boolean changed = initial;
     Set<Path> seen = new HashSet<>();
     for (Path file : present) {

@@ -163,6 +163,24 @@ class ConfigStoreTest {
   }
 
   @Test
+  void aVanishedDirectoryKeepsTheConfigurationInForce() throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("mounted"));
+    Files.writeString(sub.resolve("reviews.yaml"), virtualService("reviews", "v1"));
+    source = new DirectoryConfigSource(sub, new ValidatingLoader(), scheduler, Duration.ofMinutes(10), Clock.systemUTC());
+    store = new ConfigStore(List.of(source));
+    store.start();
+    Files.delete(sub.resolve("reviews.yaml"));
+    Files.delete(sub);
+    source.rescan();
+    assertThat(store.snapshot().resources()).containsOnlyKeys(REVIEWS);
+    // When it comes back, its content is what counts again.
+    Files.createDirectories(sub);
+    Files.writeString(sub.resolve("ratings.yaml"), virtualService("ratings", "v1"));
+    source.rescan();
+    assertThat(store.snapshot().resources()).containsOnlyKeys(RATINGS);
+  }
+
+  @Test
   void reformattingWithoutChangingContentNotifiesNoOne() throws Exception {
     Files.writeString(dir.resolve("reviews.yaml"), virtualService("reviews", "v1"));
     startStore();
