@@ -8,6 +8,7 @@ import io.trellis.proxy.config.cluster.ClusterConfig;
 import io.trellis.proxy.config.cluster.EndpointsConfig;
 import io.trellis.proxy.config.cluster.LbEndpoint;
 import io.trellis.proxy.config.cluster.LocalityLbEndpoints;
+import io.trellis.proxy.config.cluster.OutlierDetection;
 import io.trellis.proxy.config.listener.HttpConnectionManagerConfig;
 import io.trellis.proxy.config.route.ForwardAction;
 import io.trellis.proxy.config.route.Route;
@@ -131,5 +132,47 @@ class ResilienceIntegrationTest {
     assertThat(counter("cluster.svc.upstream_rq_pending_overflow")).isEqualTo(overloaded);
     assertThat(slow.connections).hasValue(1); // max_connections 1 held
     assertThat(slow.trafficRequests).hasValue(ok);
+  }
+
+  @Test
+  void aBackendAlwaysAnswering503IsEjectedAndReturnsAfterItsEjectionTime() throws Exception {
+    CommandBackend a = backend("a");
+    CommandBackend b = backend("b");
+    CommandBackend bad = backend("bad");
+    bad.mode = CommandBackend.Mode.FAIL_503;
+    clusters.applyClusters(List.of(ClusterConfig.builder("svc").loadAssignment(endpoints("svc", a, b, bad))
+        .outlierDetection(OutlierDetection.builder().interval(Duration.ofMillis(100))
+            .baseEjectionTime(Duration.ofSeconds(3)).maxEjectionPercent(50).build())
+        .build()));
+    String base = route("svc");
+
+    // round robin: the bad host answers every third request; its fifth 503 ejects it
+    int errors = 0;
+    for (int i = 0; i < 15; i++) {
+      if (Curl.run(base + "/x").status() != 200) {
+        errors++;
+      }
+    }
+    assertThat(errors).isEqualTo(5);
+    assertThat(bad.trafficRequests).hasValue(5);
+    await().until(() -> gauge("cluster.svc.outlier_detection.ejections_active") == 1);
+    assertThat(counter("cluster.svc.outlier_detection.ejections_enforced_consecutive_5xx")).isEqualTo(1);
+    assertThat(clusters.view("svc").hosts()).filteredOn(h -> h.address().getPort() == bad.port())
+        .singleElement().matches(h -> !h.healthy());
+
+    // while ejected the bad host gets nothing and the client sees no error
+    for (int i = 0; i < 6; i++) {
+      assertThat(Curl.run(base + "/x").status()).isEqualTo(200);
+    }
+    boolean stillEjected = gauge("cluster.svc.outlier_detection.ejections_active") == 1;
+    assertThat(bad.trafficRequests).hasValue(5);
+    assertThat(stillEjected).as("the six requests ran within the 3 s ejection").isTrue();
+
+    // after base_ejection_time (checked at the next 100 ms interval) it is back in rotation
+    await().atMost(Duration.ofSeconds(10)).until(() -> gauge("cluster.svc.outlier_detection.ejections_active") == 0);
+    for (int i = 0; i < 3; i++) {
+      Curl.run(base + "/x");
+    }
+    assertThat(bad.trafficRequests.get()).isGreaterThan(5);
   }
 }
