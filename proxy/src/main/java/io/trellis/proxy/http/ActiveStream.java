@@ -393,6 +393,16 @@ public final class ActiveStream {
    * Answers locally through the encode side of filters before {@code fromFilter} (-1: no filters).
    */
   void sendLocalReply(int fromFilter, int status, String body, ResponseFlag flag, String details, String location) {
+    sendLocalReply(fromFilter, status, body, flag, details, location, null);
+  }
+
+  /**
+   * As above; a gRPC request gets a gRPC reply instead — HTTP 200, trailers-only, with
+   * {@code grpc-status} ({@code grpcStatus}, or the HTTP status mapped as gRPC does) — because gRPC
+   * clients read the outcome from grpc-status, not from the HTTP status.
+   */
+  void sendLocalReply(
+      int fromFilter, int status, String body, ResponseFlag flag, String details, String location, Integer grpcStatus) {
     if (finished) {
       return;
     }
@@ -415,6 +425,21 @@ public final class ActiveStream {
         decodeQueue.clear();
       }
       decodePausedAt = -1;
+    }
+    if (request != null && GrpcStatusMapping.isGrpc(request.headers())) {
+      HttpResponse grpc = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      grpc.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
+          .setInt("grpc-status", grpcStatus != null ? grpcStatus : GrpcStatusMapping.fromHttp(status))
+          .set("grpc-message", GrpcStatusMapping.encodeMessage(body == null ? "" : body))
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      if (flag == ResponseFlag.UPSTREAM_OVERFLOW) {
+        grpc.headers().set("x-envoy-overloaded", "true");
+      }
+      responseStarted = true;
+      responseEndAtHeaders = true;
+      encodeEvent(fromFilter - 1, grpc);
+      return;
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -584,6 +609,11 @@ public final class ActiveStream {
     @Override
     public void sendLocalReply(int status, String body, ResponseFlag flag, String details) {
       ActiveStream.this.sendLocalReply(index, status, body, flag, details, null);
+    }
+
+    @Override
+    public void sendGrpcLocalReply(int status, int grpcStatus, String message, ResponseFlag flag, String details) {
+      ActiveStream.this.sendLocalReply(index, status, message, flag, details, null, grpcStatus);
     }
 
     @Override

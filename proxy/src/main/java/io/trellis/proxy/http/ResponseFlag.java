@@ -15,7 +15,13 @@ public enum ResponseFlag {
   DOWNSTREAM_CONNECTION_TERMINATION("DC"),
   DOWNSTREAM_PROTOCOL_ERROR("DPE"),
   STREAM_IDLE_TIMEOUT("SI"),
-  DURATION_TIMEOUT("DT");
+  DURATION_TIMEOUT("DT"),
+  /** The fault filter delayed the request. */
+  DELAY_INJECTED("DI"),
+  /** The fault filter aborted the request. */
+  FAULT_INJECTED("FI"),
+  /** The router's retries ran out on a retriable failure (Envoy's "upstream retry limit exceeded"). */
+  UPSTREAM_RETRY_LIMIT_EXCEEDED("URX");
 
   private final String code;
 

@@ -432,12 +432,16 @@ public final class ListenerResource implements XdsResourceType<Listener, Listene
         return null;
       }
     }
+    if (HttpFaultConfigs.handles(typeUrl)) {
+      var fault = HttpFaultConfigs.fromAny(f.getTypedConfig(), errors.at("http_filter[" + f.getName() + "]"));
+      return fault == null ? null : errors.build(() -> new HttpFilterConfig(f.getName(), typeUrl, fault, f.getIsOptional()));
+    }
     if (f.getIsOptional()) {
       // Envoy skips an optional filter it does not know; so does the listener runtime.
       return errors.build(() -> new HttpFilterConfig(f.getName(), typeUrl, null, true));
     }
     errors.add("filter '" + f.getName() + "': unsupported type URL " + typeUrl
-        + " (only the router is implemented; mark other filters is_optional to skip them)");
+        + " (implemented: the router and the fault filter; mark other filters is_optional to skip them)");
     return null;
   }
 }

@@ -120,14 +120,14 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
             vh.getResponseHeadersToAddList(),
             vh.getResponseHeadersToRemoveList(),
             errors);
-    checkPerFilterConfig(vh.getTypedPerFilterConfigMap(), errors);
+    Map<String, Object> vhPerFilter = perFilterConfig(vh.getTypedPerFilterConfigMap(), errors);
     if (vh.getRequireTls() != VirtualHost.TlsRequirementType.NONE) {
       errors.at("require_tls").add(vh.getRequireTls() + " is not supported");
     }
     if (errors.messages().size() > before) {
       return null;
     }
-    return errors.build(() -> new VirtualHostConfig(vh.getName(), vh.getDomainsList(), routes, headers, Map.of()));
+    return errors.build(() -> new VirtualHostConfig(vh.getName(), vh.getDomainsList(), routes, headers, vhPerFilter));
   }
 
   private static Route route(io.envoyproxy.envoy.config.route.v3.Route r, ValidationErrors errors) {
@@ -154,11 +154,11 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
             r.getResponseHeadersToAddList(),
             r.getResponseHeadersToRemoveList(),
             errors);
-    checkPerFilterConfig(r.getTypedPerFilterConfigMap(), errors);
+    Map<String, Object> perFilter = perFilterConfig(r.getTypedPerFilterConfigMap(), errors);
     if (errors.messages().size() > before) {
       return null;
     }
-    return errors.build(() -> new Route(r.getName(), match, action, headers, Map.of()));
+    return errors.build(() -> new Route(r.getName(), match, action, headers, perFilter));
   }
 
   private static RouteMatch match(io.envoyproxy.envoy.config.route.v3.RouteMatch m, ValidationErrors errors) {
@@ -512,20 +512,37 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
    * filters before the router takes per-route config yet, so an entry is accepted only when Envoy
    * would skip it too ({@code FilterConfig} with {@code is_optional}).
    */
-  private static void checkPerFilterConfig(Map<String, com.google.protobuf.Any> perFilter, ValidationErrors errors) {
+  /**
+   * Converts per-filter overrides the proxy implements (the fault filter's {@code HTTPFault}, bare or
+   * inside a {@code FilterConfig}); an optional override of an unknown type is skipped, as Envoy does,
+   * and any other unknown type is an error.
+   */
+  private static Map<String, Object> perFilterConfig(Map<String, com.google.protobuf.Any> perFilter, ValidationErrors errors) {
+    Map<String, Object> converted = new java.util.TreeMap<>();
     perFilter.forEach(
         (filter, any) -> {
+          ValidationErrors at = errors.at("typed_per_filter_config[" + filter + "]");
+          com.google.protobuf.Any config = any;
+          boolean optional = false;
           if (any.getTypeUrl().equals("type.googleapis.com/envoy.config.route.v3.FilterConfig")) {
             try {
-              if (any.unpack(io.envoyproxy.envoy.config.route.v3.FilterConfig.class).getIsOptional()) {
-                return;
-              }
+              var wrapper = any.unpack(io.envoyproxy.envoy.config.route.v3.FilterConfig.class);
+              config = wrapper.getConfig();
+              optional = wrapper.getIsOptional();
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-              errors.at("typed_per_filter_config[" + filter + "]").add("cannot decode FilterConfig: " + e.getMessage());
+              at.add("cannot decode FilterConfig: " + e.getMessage());
               return;
             }
           }
-          errors.at("typed_per_filter_config[" + filter + "]").add("unsupported type " + any.getTypeUrl());
+          if (HttpFaultConfigs.handles(config.getTypeUrl())) {
+            var fault = HttpFaultConfigs.fromAny(config, at);
+            if (fault != null) {
+              converted.put(filter, fault);
+            }
+          } else if (!optional) {
+            at.add("unsupported type " + config.getTypeUrl());
+          }
         });
+    return converted;
   }
 }

@@ -43,6 +43,12 @@ public interface HttpFilterCallbacks {
    */
   void sendLocalReply(int status, String body, ResponseFlag flag, String details);
 
+  /**
+   * As {@link #sendLocalReply}, naming the gRPC status a gRPC client gets (a non-gRPC client gets
+   * {@code status}).
+   */
+  void sendGrpcLocalReply(int status, int grpcStatus, String message, ResponseFlag flag, String details);
+
   /** Whether a response has been started (headers sent on). */
   boolean responseStarted();
 
