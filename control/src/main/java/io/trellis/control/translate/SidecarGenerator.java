@@ -65,7 +65,8 @@ public final class SidecarGenerator {
 
     Set<Integer> explicitPorts = new HashSet<>();
     for (SidecarScope.Egress e : scope.egress()) {
-      if (e.port() != null && e.bind().isEmpty() && e.captureMode() != Sidecar.CaptureMode.NONE) {
+      boolean wildcardBind = e.bind().isEmpty() || e.bind().equals("0.0.0.0");
+      if (e.port() != null && wildcardBind && e.captureMode() != Sidecar.CaptureMode.NONE) {
         explicitPorts.add(e.port().number());
       }
     }
@@ -116,7 +117,9 @@ public final class SidecarGenerator {
         entries.add(new Entry(s, new ServicePort(p.name(), p.port(), declared == ServiceProtocol.UNKNOWN ? p.protocol() : declared, p.targetPort(), p.targetPortName())));
       }
     }
-    String routeName = egress.bind().isEmpty() && !direct ? String.valueOf(port) : bind + "_" + port;
+    // A captured listener on the wildcard address replaces the default one for its port, and takes
+    // over its route name; any other is a listener of its own with routes of its own.
+    String routeName = bind.equals("0.0.0.0") && !direct ? String.valueOf(port) : bind + "_" + port;
     if (entries.isEmpty() && declared.isHttp()) {
       // An HTTP egress port no admitted service declares still routes unknown hosts per policy.
       out.add(httpListener(bind, port, direct, routeName));
