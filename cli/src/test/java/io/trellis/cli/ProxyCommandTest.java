@@ -142,6 +142,33 @@ class ProxyCommandTest {
   }
 
   @Test
+  void xdsFlagsBecomeTheNodeIdentity() throws Exception {
+    int adminPort = freePort();
+    int nobody = freePort(); // no control plane there: the proxy keeps retrying with back-off
+    CompletableFuture<Run> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                execute(
+                    "proxy", "--xds", "127.0.0.1:" + nobody, "--role", "gateway", "--namespace", "istio-system",
+                    "--labels", "app=ingress,istio=ingressgateway", "--service-account", "ingress-sa", "--pod", "ingress-1",
+                    "--ip", "10.0.0.9", "--admin-port", Integer.toString(adminPort), "--concurrency", "1"));
+    try {
+      await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> admin(adminPort, "GET", "/server_info").statusCode() == 200);
+      var info = new com.fasterxml.jackson.databind.ObjectMapper().readTree(admin(adminPort, "GET", "/server_info").body());
+      assertThat(info.at("/node/id").asText()).isEqualTo("router~10.0.0.9~ingress-1.istio-system~istio-system.svc.cluster.local");
+      assertThat(info.at("/node/metadata/LABELS/istio").asText()).isEqualTo("ingressgateway");
+      assertThat(info.at("/node/metadata/SERVICE_ACCOUNT").asText()).isEqualTo("ingress-sa");
+      assertThat(info.get("state").asText()).isEqualTo("PRE_INITIALIZING");
+      assertThat(admin(adminPort, "GET", "/ready").statusCode()).isEqualTo(503);
+    } finally {
+      admin(adminPort, "POST", "/quitquitquit");
+    }
+    Run done = run.get(20, TimeUnit.SECONDS);
+    assertThat(done.exit()).as(done.err()).isZero();
+    assertThat(done.err()).contains("ADS to 127.0.0.1:" + nobody + " as router~10.0.0.9~ingress-1.istio-system");
+  }
+
+  @Test
   void aRealProcessStopsOnSigterm(@TempDir Path dir) throws Exception {
     int adminPort = freePort();
     Path file = dir.resolve("ok.yaml");

@@ -190,6 +190,10 @@ public final class ProxyServer implements AutoCloseable {
       server.xdsExecutor.submit(server.sequencer::start).get(30, TimeUnit.SECONDS);
       server.startAds();
     } catch (Exception e) {
+      if (server.closing.get()) {
+        // Asked to stop (/quitquitquit, SIGTERM) while still starting: that is a clean stop, not a failure.
+        return server;
+      }
       server.close();
       if (e instanceof java.util.concurrent.ExecutionException ee && ee.getCause() instanceof IllegalArgumentException bad) {
         throw new BootstrapException(source, List.of("static_resources: " + bad.getMessage()));
@@ -216,7 +220,7 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void startAds() {
-    if (!usesAds(bootstrap)) {
+    if (!usesAds(bootstrap) || closing.get()) {
       return;
     }
     var config = bootstrap.getDynamicResources().getAdsConfig();
