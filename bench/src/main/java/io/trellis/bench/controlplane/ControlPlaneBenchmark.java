@@ -74,7 +74,7 @@ public final class ControlPlaneBenchmark {
         awaitPort(port, cp);
         startMs = (System.nanoTime() - t0) / 1e6;
         progress.printf("bench control-plane: xDS port open after %.0f ms%n", startMs);
-        warmUp(port);
+        warmUp(port, mesh);
         for (int k = 0; k < options.modes().size(); k++) {
           XdsMode mode = options.modes().get(k);
           int changed = (options.services() / 2 + k) % options.services();
@@ -155,9 +155,9 @@ public final class ControlPlaneBenchmark {
    * A few proxies of each mode fetch their configuration once before anything is timed, so that
    * the first measured mode does not pay for the control plane's class loading and JIT alone.
    */
-  private void warmUp(int port) throws InterruptedException {
+  private void warmUp(int port, MeshConfig mesh) throws InterruptedException {
     for (XdsMode mode : options.modes()) {
-      try (ProxyFleet warm = new ProxyFleet(port, WARM_UP_PROXIES, options.namespaces(), mode, System::nanoTime)) {
+      try (ProxyFleet warm = new ProxyFleet(port, WARM_UP_PROXIES, i -> SidecarIdentity.ofWorkload(mesh, i), mode, System::nanoTime)) {
         warm.start();
         boolean done = warm.awaitInitialConfig(options.quietLimit().multipliedBy(3));
         progress.println("bench control-plane: warm-up with " + WARM_UP_PROXIES + " " + mode.label() + " proxies "
@@ -172,7 +172,7 @@ public final class ControlPlaneBenchmark {
     List<ControlPlaneRow> rows = new ArrayList<>();
     int m = options.proxies();
     String tag = "bench control-plane: " + mode.label() + ": ";
-    try (ProxyFleet fleet = new ProxyFleet(port, m, options.namespaces(), mode, System::nanoTime)) {
+    try (ProxyFleet fleet = new ProxyFleet(port, m, i -> SidecarIdentity.ofWorkload(mesh, i), mode, System::nanoTime)) {
       double cpu0 = proc.cpuSeconds(cp.pid());
       double self0 = proc.cpuSeconds(ProcessHandle.current().pid());
       PushCounters.Totals before = fleet.counters().snapshot();
@@ -317,7 +317,8 @@ public final class ControlPlaneBenchmark {
         + " namespaces, each a ServiceEntry (STATIC, 2 endpoints, port " + MeshConfig.PORT
         + " HTTP), a DestinationRule (subsets v1, v2) and a VirtualService (all to v1), one file each");
     s.put("proxies", options.proxies() + " simulated sidecars (ADS, Envoy-style subscribe and ACK),"
-        + " Istio node ids and metadata, spread over the same namespaces, up to " + ProxyFleet.STREAMS_PER_CHANNEL
+        + " Istio node ids and metadata; proxy i is the sidecar of service i mod N (replica v1, then v2), in its"
+        + " namespace at its endpoint's address; up to " + ProxyFleet.STREAMS_PER_CHANNEL
         + " streams per gRPC channel");
     s.put("initial", "per proxy: from opening its stream to holding CDS, LDS and every EDS/RDS resource they name");
     s.put("vs-change", "one VirtualService switched from subset v1 to v2 (atomic rename); per proxy: from the write to"

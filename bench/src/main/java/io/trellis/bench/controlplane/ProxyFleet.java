@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,10 +45,11 @@ public final class ProxyFleet implements AutoCloseable {
   private volatile boolean closing;
 
   /**
-   * Connects {@code proxies} sidecars spread over {@code namespaces} namespaces to the ADS server
-   * at 127.0.0.1:{@code port}.
+   * Connects {@code proxies} sidecars, proxy {@code i} presenting {@code identities.apply(i)}, to
+   * the ADS server at 127.0.0.1:{@code port}.
    */
-  public ProxyFleet(int port, int proxies, int namespaces, XdsMode mode, LongSupplier nanoClock) {
+  public ProxyFleet(
+      int port, int proxies, IntFunction<SidecarIdentity> identities, XdsMode mode, LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
     this.mode = mode;
     this.initial = new CountDownLatch(proxies);
@@ -69,7 +71,7 @@ public final class ProxyFleet implements AutoCloseable {
               .build());
     }
     for (int i = 0; i < proxies; i++) {
-      io.envoyproxy.envoy.config.core.v3.Node node = SidecarIdentity.of(i, namespaces).node();
+      io.envoyproxy.envoy.config.core.v3.Node node = identities.apply(i).node();
       this.proxies.add(mode == XdsMode.DELTA ? new DeltaSimulatedProxy(i, node, this) : new SimulatedProxy(i, node, this));
     }
   }

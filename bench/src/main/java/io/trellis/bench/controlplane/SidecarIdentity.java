@@ -10,20 +10,36 @@ import io.envoyproxy.envoy.config.core.v3.Node;
  * {@code sidecar~IP~POD.NAMESPACE~NAMESPACE.svc.cluster.local} and the metadata keys istio-agent
  * sends (NAMESPACE, NAME, LABELS, SERVICE_ACCOUNT, INSTANCE_IPS, CLUSTER_ID, ISTIO_VERSION).
  */
-public record SidecarIdentity(String pod, String namespace, String ip, String app) {
+public record SidecarIdentity(String pod, String namespace, String ip, String app, String version) {
 
-  /** Proxy {@code i} of a fleet spread over {@code namespaces} namespaces. */
+  /** Proxy {@code i} of a fleet spread over {@code namespaces} namespaces, each its own workload. */
   public static SidecarIdentity of(int i, int namespaces) {
     String ns = "ns-" + (i % namespaces);
     String ip = "10.128." + (i / 250) + "." + (i % 250 + 1);
-    return new SidecarIdentity("bench-proxy-" + i, ns, ip, "bench-proxy-" + i);
+    return new SidecarIdentity("bench-proxy-" + i, ns, ip, "bench-proxy-" + i, "v1");
+  }
+
+  /**
+   * Proxy {@code i} as a pod of the mesh's own services, the way a real mesh's sidecars are: the
+   * sidecar of service {@code i mod N}, replica v1 or v2 in turn, in that service's namespace, at
+   * that endpoint's address (with M = 2N every endpoint has exactly one sidecar).
+   */
+  public static SidecarIdentity ofWorkload(MeshConfig mesh, int i) {
+    int service = i % mesh.services();
+    int replica = (i / mesh.services()) % 2;
+    return new SidecarIdentity(
+        mesh.name(service) + "-" + i,
+        mesh.namespace(service),
+        MeshConfig.endpoint(service, replica + 1),
+        mesh.name(service),
+        replica == 0 ? "v1" : "v2");
   }
 
   public Node node() {
     Struct labels =
         Struct.newBuilder()
             .putFields("app", str(app))
-            .putFields("version", str("v1"))
+            .putFields("version", str(version))
             .build();
     Struct metadata =
         Struct.newBuilder()

@@ -76,4 +76,22 @@ class MeshConfigTest {
     assertThat(loaded.problems()).isEmpty();
     return loaded;
   }
+
+  @Test
+  void sidecarsAreThePodsOfTheMeshsServices() {
+    SidecarIdentity first = SidecarIdentity.ofWorkload(mesh, 5);
+    assertThat(first.namespace()).isEqualTo(mesh.namespace(5));
+    assertThat(first.app()).isEqualTo(mesh.name(5));
+    assertThat(first.ip()).isEqualTo(MeshConfig.endpoint(5, 1));
+    assertThat(first.version()).isEqualTo("v1");
+    SidecarIdentity second = SidecarIdentity.ofWorkload(mesh, 5 + mesh.services());
+    assertThat(second.ip()).isEqualTo(MeshConfig.endpoint(5, 2));
+    assertThat(second.version()).isEqualTo("v2");
+    var node = second.node();
+    assertThat(node.getId()).isEqualTo("sidecar~" + second.ip() + "~" + second.pod() + "." + second.namespace() + "~"
+        + second.namespace() + ".svc.cluster.local");
+    assertThat(node.getMetadata().getFieldsOrThrow("NAMESPACE").getStringValue()).isEqualTo(mesh.namespace(5));
+    assertThat(node.getMetadata().getFieldsOrThrow("LABELS").getStructValue().getFieldsOrThrow("app").getStringValue())
+        .isEqualTo(mesh.name(5));
+  }
 }

@@ -99,7 +99,7 @@ class ProxyFleetTest {
   @ParameterizedTest
   @EnumSource(XdsMode.class)
   void everyProxyGetsItsConfigAcksItAndFollowsChanges(XdsMode mode) throws Exception {
-    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), PROXIES, 4, mode, System::nanoTime)) {
+    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), PROXIES, i -> SidecarIdentity.of(i, 4), mode, System::nanoTime)) {
       fleet.start();
       assertThat(fleet.awaitInitialConfig(Duration.ofSeconds(20))).isTrue();
       assertThat(fleet.initialConfigMs()).hasSize(PROXIES);
@@ -148,7 +148,7 @@ class ProxyFleetTest {
   @EnumSource(XdsMode.class)
   void anEmptyConfigurationIsNotAnInitialConfiguration(XdsMode mode) throws Exception {
     cache.setSnapshot("mesh", Snapshot.createEmpty("0"));
-    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, 1, mode, System::nanoTime)) {
+    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, i -> SidecarIdentity.of(i, 1), mode, System::nanoTime)) {
       fleet.start();
       await(() -> fleet.counters().snapshot().responses().get("cds") >= 5 || mode == XdsMode.DELTA);
       assertThat(fleet.awaitInitialConfig(Duration.ofMillis(500))).isFalse();
@@ -160,7 +160,7 @@ class ProxyFleetTest {
 
   @Test
   void aWatchDoesNotFireOnResourcesWithoutTheMarker() throws Exception {
-    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, 1, XdsMode.SOTW, System::nanoTime)) {
+    try (ProxyFleet fleet = new ProxyFleet(server.getPort(), 5, i -> SidecarIdentity.of(i, 1), XdsMode.SOTW, System::nanoTime)) {
       fleet.start();
       assertThat(fleet.awaitInitialConfig(Duration.ofSeconds(20))).isTrue();
       ConvergenceWatch never = fleet.watch(XdsTypes.ROUTE, cluster(7, "v2"));

@@ -70,7 +70,9 @@ class MicroBenchmarkSetupTest {
     TranslationBenchmark b = new TranslationBenchmark();
     b.services = 20;
     b.build();
-    io.trellis.control.xds.XdsResources xds = b.generateForOneSidecar();
+    io.trellis.control.xds.XdsResources xds = b.pushContextAndFirstSidecar();
+    assertThat(b.anotherSidecarSameContext().ofType(io.trellis.control.xds.XdsType.CLUSTER).keySet())
+        .isEqualTo(xds.ofType(io.trellis.control.xds.XdsType.CLUSTER).keySet());
     // every service is visible to a sidecar with no Sidecar resource: its v1 and v2 subset clusters at least
     assertThat(xds.ofType(io.trellis.control.xds.XdsType.CLUSTER).keySet())
         .contains("outbound|8080|v1|svc-00000.ns-0.svc.cluster.local", "outbound|8080|v2|svc-00019.ns-9.svc.cluster.local");
