@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +45,9 @@ import picocli.CommandLine;
  * One test's mesh: named backends, the configuration directory filled from {@code e2e/mesh.yaml},
  * a control plane process, and Trellis proxies (gateway, sidecar) as processes. Everything it
  * starts it stops in {@link #close()}, processes by their own PIDs.
+ *
+ * <p>The proxies announce {@code TRELLIS_LOCAL_MODE: LOOPBACK} in their node metadata; see {@link
+ * LocalTranslationControlPlane} for why.
  */
 final class E2eMesh implements AutoCloseable {
   static final String GATEWAY_ID = "router~127.0.0.1~ingressgateway-0.istio-system~istio-system.svc.cluster.local";
@@ -184,7 +186,11 @@ final class E2eMesh implements AutoCloseable {
     return startProxy("gateway", id, adminPort, Map.of(LocalNode.INGRESS_BIND, "127.0.0.1"));
   }
 
-  /** {@code trellis proxy} as productpage's sidecar; {@code proxyPort} is its (unused) HTTP proxy port. */
+  /**
+   * {@code trellis proxy} as productpage's sidecar. Its outbound listener for reviews is the Sidecar
+   * resource's egress listener; the local mesh's HTTP proxy listener it also gets goes on a free
+   * port, unused here.
+   */
   TrellisProcess startSidecar(int adminPort) throws IOException {
     NodeIdentity id =
         new NodeIdentity(
@@ -254,10 +260,6 @@ final class E2eMesh implements AutoCloseable {
     return new Reply(r.statusCode(), r.body());
   }
 
-  HttpClient http() {
-    return http;
-  }
-
   /** What an in-process {@code trellis …} run returned. */
   record Run(int exit, String out, String err) {}
 
@@ -289,15 +291,12 @@ final class E2eMesh implements AutoCloseable {
     return s.toString();
   }
 
-  Optional<TrellisProcess> controlPlane() {
-    return Optional.ofNullable(controlPlane);
-  }
-
   @Override
   public void close() {
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
     backends.values().forEach(NamedBackend::close);
+    http.close();
   }
 }

@@ -71,10 +71,6 @@ final class TrellisProcess implements AutoCloseable {
     }
   }
 
-  String output() throws IOException {
-    return Files.readString(log, StandardCharsets.UTF_8);
-  }
-
   @Override
   public void close() {
     ProcessHandle h = process.toHandle();
