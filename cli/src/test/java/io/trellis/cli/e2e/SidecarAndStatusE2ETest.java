@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A sidecar and a gateway on one control plane: the sidecar routes {@code Host: reviews} by the
  * VirtualService's header match, {@code trellis proxy-status} shows both proxies in sync, and an
- * invalid VirtualService sent with {@code trellis apply} is refused with its validation message
- * while traffic keeps following the last good configuration.
+ * invalid VirtualService — sent with {@code trellis apply}, or written into the watched directory —
+ * is refused with its validation message while traffic keeps following the last good
+ * configuration.
  */
 class SidecarAndStatusE2ETest {
   @TempDir Path dir;
@@ -59,7 +60,7 @@ class SidecarAndStatusE2ETest {
   }
 
   @Test
-  void proxyStatusShowsBothProxiesSyncedAndAnInvalidApplyChangesNothing() throws Exception {
+  void proxyStatusShowsBothProxiesSyncedAndInvalidConfigChangesNothing() throws Exception {
     mesh.awaitOrExplain(
         "both proxies SYNCED for CDS, LDS, EDS and RDS",
         () -> {
@@ -100,6 +101,22 @@ class SidecarAndStatusE2ETest {
     Map<String, List<String>> after = statusRows();
     assertThat(after.get(E2eMesh.GATEWAY_ID)).containsOnly("SYNCED");
     assertThat(after.get(E2eMesh.SIDECAR_ID)).containsOnly("SYNCED");
+
+    // The same mistake in the watched directory: the file is rejected whole, proxy-status says so
+    // with file, line and field, and its last good version stays in force.
+    String good = "route: [{destination: {host: reviews, subset: v2}}]";
+    String mesh0 = mesh.template("mesh.yaml");
+    assertThat(mesh0).contains(good);
+    mesh.writeConfig("mesh.yaml", mesh0.replace(good, "route: [{destination: {host: reviews, subset: v2}, weight: -5}]"));
+    mesh.awaitOrExplain("proxy-status lists the rejected file", () -> mesh.proxyStatus().out().contains("Rejected configuration"));
+    String listed = mesh.proxyStatus().out();
+    System.out.println("[e2e] trellis proxy-status after an invalid file:\n" + listed);
+    assertThat(listed).contains("mesh.yaml:").contains("VirtualService default/reviews").contains("weight");
+    assertThat(reviews(50, Optional.empty())).isEqualTo(Map.of("reviews-v1", 50));
+    assertThat(reviews(50, Optional.of("jason"))).isEqualTo(Map.of("reviews-v2", 50));
+    assertThat(Curl.get("http://127.0.0.1:" + mesh.gatewayPort() + "/a/[1-20]", List.of()))
+        .hasSize(20)
+        .allSatisfy(t -> assertThat(t).isEqualTo(new Curl.Transfer("a", 200)));
   }
 
   /** {@code trellis proxy-status}'s table: node id → the CDS, LDS, EDS and RDS columns. */
