@@ -13,6 +13,12 @@ final class ClusterStats {
   final Counter rq4xx;
   final Counter rq5xx;
   final Counter rqTimeout;
+  final Counter rqPerTryTimeout;
+  final Counter rqPerTryIdleTimeout;
+  final Counter rqRetry;
+  final Counter rqRetrySuccess;
+  final Counter rqRetryLimitExceeded;
+  final Counter rqMaxDurationReached;
 
   private ClusterStats(StatsStore store, String cluster) {
     String p = "cluster." + cluster + ".";
@@ -22,6 +28,12 @@ final class ClusterStats {
     rq4xx = store.counter(p + "upstream_rq_4xx");
     rq5xx = store.counter(p + "upstream_rq_5xx");
     rqTimeout = store.counter(p + "upstream_rq_timeout");
+    rqPerTryTimeout = store.counter(p + "upstream_rq_per_try_timeout");
+    rqPerTryIdleTimeout = store.counter(p + "upstream_rq_per_try_idle_timeout");
+    rqRetry = store.counter(p + "upstream_rq_retry");
+    rqRetrySuccess = store.counter(p + "upstream_rq_retry_success");
+    rqRetryLimitExceeded = store.counter(p + "upstream_rq_retry_limit_exceeded");
+    rqMaxDurationReached = store.counter(p + "upstream_rq_max_duration_reached");
   }
 
   void responseCode(int code) {

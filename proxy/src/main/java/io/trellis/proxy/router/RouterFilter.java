@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.trellis.proxy.config.route.DirectResponseAction;
+import io.trellis.proxy.config.cluster.RoutingPriority;
 import io.trellis.proxy.config.route.ForwardAction;
 import io.trellis.proxy.config.route.HeaderMutations;
 import io.trellis.proxy.config.route.HostRewrite;
@@ -39,11 +40,17 @@ import java.util.concurrent.TimeUnit;
  * host, rewrites the request, and streams it through an {@link UpstreamRequest}, pacing each side by
  * the other's writability. Answers locally with Envoy's statuses and response flags when it cannot
  * forward (404 NR, 503 NC/UH/UF/UO, 504 UT).
+ *
+ * <p>With a retry policy, each attempt is its own {@link UpstreamRequest} and the decisions are
+ * {@link RetryState}'s; the request body is then held in a bounded {@link BodyBuffer} for replay.
+ * Without one, nothing is buffered and no retry object exists. A response that has started to
+ * stream downstream is never retried. Mirrors ({@link ShadowRequest}) get a copy of every part.
  */
 final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private static final String UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
   private static final String EXPECTED_TIMEOUT = "x-envoy-expected-rq-timeout-ms";
   private static final String UPSTREAM_RQ_TIMEOUT = "x-envoy-upstream-rq-timeout-ms";
+  private static final String ATTEMPT_COUNT = "x-envoy-attempt-count";
 
   private final RouterFilterProvider.RouterSettings settings;
   private final HttpFilterCallbacks cb;
@@ -60,6 +67,19 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private boolean responseDone;
   private boolean requestDone;
   private boolean destroyed;
+  // retries (all null/unused when the route has no retry policy)
+  private ForwardAction action;
+  private UpstreamCluster cluster;
+  private LoadBalancerContext lb;
+  private HttpRequest prepared;
+  private RetryState retry;
+  private BodyBuffer buffer;
+  private ScheduledFuture<?> retryTimer;
+  private ScheduledFuture<?> perTryTimer;
+  private ScheduledFuture<?> perTryIdleTimer;
+  private long lastUpstreamActivityNanos;
+  private ShadowRequest[] shadows;
+  private boolean retrySlotHeld;
 
   RouterFilter(RouterFilterProvider.RouterSettings settings, HttpFilterCallbacks cb) {
     this.settings = settings;
@@ -194,6 +214,9 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
         h.set(HttpHeaderNames.HOST, v);
       }
     }
+    retry = RetryState.create(action.retryPolicy(), h, settings.context().random());
+    h.remove(RetryState.RETRY_ON_HEADER);
+    h.remove(RetryState.MAX_RETRIES_HEADER);
     if (!endStream && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else if (endStream) {
@@ -208,8 +231,6 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     if (action.hostRewrite() instanceof HostRewrite.Auto && !host.hostname().isEmpty()) {
       h.set(HttpHeaderNames.HOST, host.hostname());
     }
-    cb.streamInfo().upstreamHost(host.address());
-    clusterStats.rqTotal.inc();
     boolean isConnect = request.method().equals(io.netty.handler.codec.http.HttpMethod.CONNECT);
     boolean isUpgrade = h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true);
     if (isConnect && cb.streamInfo().protocol() != io.trellis.proxy.upstream.HttpProtocol.HTTP_1_1) {
@@ -218,21 +239,244 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       return;
     }
     if ((isConnect || isUpgrade) && cb.streamInfo().protocol() == io.trellis.proxy.upstream.HttpProtocol.HTTP_1_1) {
+      cb.streamInfo().upstreamHost(host.address());
+      clusterStats.rqTotal.inc();
       tunnel = new TunnelRequest(cb, request, isConnect, clusterStats, action.idleTimeout());
       tunnel.start(cluster, host);
       return;
     }
-    upstream = new UpstreamRequest(this, host, request);
+    if (!action.requestMirrorPolicies().isEmpty()) {
+      startShadows(action, request, endStream);
+    }
+    if (action.includeAttemptCountInRequest() && retry == null) {
+      h.set(ATTEMPT_COUNT, "1");
+    }
+    this.action = action;
+    this.cluster = cluster;
+    this.lb = lb;
+    this.prepared = request;
+    if (retry != null) {
+      buffer = new BodyBuffer(action.bufferLimitBytes());
+    }
     if (endStream) {
       requestDone = true;
-      upstream.send(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (buffer != null) {
+        buffer.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      }
+    }
+    startAttempt(host);
+    if (endStream) {
       startTimer();
     }
-    upstream.start(cluster.httpPool(host, cb.eventLoop(), cb.streamInfo().protocol()));
-    if (!upstream.connected() && !endStream && !pausedForUpstream && upstream != null) {
+    if (upstream != null && !upstream.connected() && !endStream && !pausedForUpstream) {
       pausedForUpstream = true;
       cb.pauseRequestReading();
     }
+  }
+
+  /**
+   * Starts one attempt against {@code host}. Without retries the prepared request goes out as is;
+   * with them each attempt gets its own copy of the headers (a codec may consume them) and the
+   * buffered body.
+   */
+  private void startAttempt(Host host) {
+    HttpRequest request = prepared;
+    if (retry != null) {
+      int n = retry.onAttempt(host);
+      request = new io.netty.handler.codec.http.DefaultHttpRequest(
+          prepared.protocolVersion(), prepared.method(), prepared.uri(), prepared.headers().copy());
+      if (action.includeAttemptCountInRequest()) {
+        request.headers().set(ATTEMPT_COUNT, Integer.toString(n));
+      }
+      if (n > 1 && action.hostRewrite() instanceof HostRewrite.Auto && !host.hostname().isEmpty()) {
+        request.headers().set(HttpHeaderNames.HOST, host.hostname());
+      }
+    }
+    cb.streamInfo().upstreamHost(host.address());
+    clusterStats.rqTotal.inc();
+    UpstreamRequest attempt = new UpstreamRequest(this, host, request);
+    upstream = attempt;
+    if (buffer != null) {
+      buffer.replay(attempt);
+    } else if (requestDone) {
+      attempt.send(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    attempt.start(cluster.httpPool(host, cb.eventLoop(), cb.streamInfo().protocol()));
+    if (requestDone && upstream == attempt) {
+      startPerTryTimers();
+    }
+  }
+
+  private void startShadows(ForwardAction action, HttpRequest request, boolean endStream) {
+    var mirrors = action.requestMirrorPolicies();
+    for (int i = 0; i < mirrors.size(); i++) {
+      var m = mirrors.get(i);
+      if (m.numerator() < m.denominator() && settings.context().random().nextLong(m.denominator()) >= m.numerator()) {
+        continue;
+      }
+      UpstreamCluster shadowCluster = settings.context().clusterManager().cluster(m.cluster());
+      if (shadowCluster == null) {
+        continue;
+      }
+      ShadowRequest s = ShadowRequest.start(shadowCluster, request, endStream, cb.eventLoop(), cb.streamInfo().protocol(),
+          settings.clusterStats().get(m.cluster()), action.timeout(), action.bufferLimitBytes());
+      if (s != null) {
+        if (shadows == null) {
+          shadows = new ShadowRequest[mirrors.size()];
+        }
+        shadows[i] = s;
+      }
+    }
+  }
+
+  private void sendToShadows(HttpContent part) {
+    for (ShadowRequest s : shadows) {
+      if (s != null) {
+        s.send(part.retainedDuplicate());
+      }
+    }
+  }
+
+  // ---- retries ----
+
+  /**
+   * Whether another attempt may be made now: retries left, the body still held, and a slot of the
+   * cluster's max_retries circuit breaker (on overflow the cluster counts upstream_rq_retry_overflow).
+   * The slot of the previous retry, if any, is given back first: that attempt has ended.
+   */
+  private boolean mayRetry() {
+    if (retry == null || !retry.hasRetriesLeft() || destroyed || responseDone || cb.responseStarted()) {
+      return false;
+    }
+    releaseRetrySlot();
+    if (!cluster.tryAcquireRetry(RoutingPriority.DEFAULT)) {
+      return false;
+    }
+    retrySlotHeld = true;
+    return true;
+  }
+
+  private void releaseRetrySlot() {
+    if (retrySlotHeld) {
+      retrySlotHeld = false;
+      cluster.releaseRetry(RoutingPriority.DEFAULT);
+    }
+  }
+
+  /** The attempt failed retriably but may not be retried: note why (URX when retries ran out). */
+  private void noRetry() {
+    if (retry != null && !retry.hasRetriesLeft()) {
+      clusterStats.rqRetryLimitExceeded.inc();
+      cb.streamInfo().addFlag(ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED);
+    }
+  }
+
+  private void scheduleRetry() {
+    upstream = null;
+    cancelPerTryTimers();
+    clusterStats.rqRetry.inc();
+    if (pausedForUpstream) {
+      pausedForUpstream = false;
+      cb.resumeRequestReading();
+    }
+    long delay = retry.takeRetry();
+    retryTimer = cb.eventLoop().schedule(this::doRetry, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void doRetry() {
+    retryTimer = null;
+    if (destroyed || responseDone || cb.responseStarted()) {
+      return;
+    }
+    LoadBalancerContext ctx = retry.excludedHosts().isEmpty()
+        ? lb
+        : new LoadBalancerContext(lb.hash(), retry.excludedHosts(), retry.maxSelectionAttempts(), lb.originalDestination());
+    Host host = cluster.chooseHost(ctx);
+    if (host == null) {
+      cancelTimers();
+      cb.sendLocalReply(503, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, "no_healthy_upstream");
+      return;
+    }
+    startAttempt(host);
+  }
+
+  private void startPerTryTimers() {
+    if (retry == null || upstream == null) {
+      return;
+    }
+    UpstreamRequest attempt = upstream;
+    Duration perTry = retry.policy().perTryTimeout();
+    if (perTry != null && perTryTimer == null) {
+      perTryTimer = cb.eventLoop().schedule(() -> onPerTryTimeout(attempt, false), perTry.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    Duration idle = retry.policy().perTryIdleTimeout();
+    if (idle != null && perTryIdleTimer == null) {
+      lastUpstreamActivityNanos = System.nanoTime();
+      perTryIdleTimer = cb.eventLoop().schedule(() -> onPerTryIdle(attempt), idle.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void onPerTryIdle(UpstreamRequest attempt) {
+    perTryIdleTimer = null;
+    if (attempt != upstream || destroyed || responseDone) {
+      return;
+    }
+    long idle = retry.policy().perTryIdleTimeout().toNanos();
+    long left = lastUpstreamActivityNanos + idle - System.nanoTime();
+    if (left > 0) {
+      perTryIdleTimer = cb.eventLoop().schedule(() -> onPerTryIdle(attempt), left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    onPerTryTimeout(attempt, true);
+  }
+
+  /** A per-try (or per-try idle) timeout: the attempt is dropped and, when the policy allows, retried. */
+  private void onPerTryTimeout(UpstreamRequest attempt, boolean idle) {
+    if (attempt != upstream || destroyed || responseDone) {
+      return;
+    }
+    (idle ? clusterStats.rqPerTryIdleTimeout : clusterStats.rqPerTryTimeout).inc();
+    attempt.reset();
+    String details = idle ? "upstream_per_try_idle_timeout" : "upstream_per_try_timeout";
+    if (cb.responseStarted()) {
+      upstream = null;
+      cancelTimers();
+      cb.resetStream(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, details);
+      return;
+    }
+    if (retry.retriableTimeout()) {
+      if (mayRetry()) {
+        scheduleRetry();
+        return;
+      }
+      noRetry();
+    }
+    upstream = null;
+    cancelTimers();
+    clusterStats.rq5xx.inc();
+    cb.sendLocalReply(504, "upstream request timeout", ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, details);
+  }
+
+  private void cancelPerTryTimers() {
+    if (perTryTimer != null) {
+      perTryTimer.cancel(false);
+      perTryTimer = null;
+    }
+    if (perTryIdleTimer != null) {
+      perTryIdleTimer.cancel(false);
+      perTryIdleTimer = null;
+    }
+  }
+
+  private void cancelTimers() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    if (retryTimer != null) {
+      retryTimer.cancel(false);
+      retryTimer = null;
+    }
+    cancelPerTryTimers();
   }
 
   private Duration effectiveTimeout(ForwardAction action, HttpHeaders h) {
@@ -279,6 +523,13 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   @Override
   public FilterStatus decodeData(HttpContent data, boolean endStream) {
+    if (shadows != null) {
+      sendToShadows(endStream && !(data instanceof LastHttpContent)
+          ? new io.netty.handler.codec.http.DefaultLastHttpContent(data.content()) : data);
+    }
+    if (buffer != null && !holdForRetry(data, endStream)) {
+      return FilterStatus.STOP_ITERATION;
+    }
     if (tunnel != null || upstream == null || responseDone) {
       data.release();
       return FilterStatus.STOP_ITERATION;
@@ -287,6 +538,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       requestDone = true;
       upstream.send(data instanceof LastHttpContent ? data : new io.netty.handler.codec.http.DefaultLastHttpContent(data.content()));
       startTimer();
+      startPerTryTimers();
     } else {
       upstream.send(data instanceof LastHttpContent ? new DefaultHttpContent(data.content()) : data);
       if (upstream.connected() && !upstream.writable() && !pausedForUpstream) {
@@ -299,13 +551,51 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   @Override
   public FilterStatus decodeTrailers(HttpHeaders trailers) {
+    if (shadows != null) {
+      sendToShadows(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+    }
+    LastHttpContent last = new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
+    if (buffer != null && !holdForRetry(last, true)) {
+      return FilterStatus.STOP_ITERATION;
+    }
     if (upstream == null || responseDone) {
       return FilterStatus.STOP_ITERATION;
     }
     requestDone = true;
-    upstream.send(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+    upstream.send(last);
     startTimer();
+    startPerTryTimers();
     return FilterStatus.STOP_ITERATION;
+  }
+
+  /**
+   * Holds a request part for replay. Returns whether the caller should go on to send it to the
+   * current attempt; false when there is none (a retry is backing off: the buffer has the part).
+   * Past the buffer bound the request loses its retries but keeps streaming.
+   */
+  private boolean holdForRetry(HttpContent part, boolean endStream) {
+    if (!buffer.add(part)) {
+      buffer = null;
+      retry = null;
+      if (upstream == null && retryTimer != null && !destroyed && !responseDone) {
+        // backing off, and the body can no longer be replayed: the retry cannot happen
+        part.release();
+        cancelTimers();
+        cb.sendLocalReply(503, "upstream retry abandoned: request body exceeds the buffer limit",
+            ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED, "request_body_exceeds_retry_buffer");
+        return false;
+      }
+      return true;
+    }
+    if (upstream == null && !responseDone) {
+      if (endStream) {
+        requestDone = true;
+        startTimer();
+      }
+      part.release();
+      return false;
+    }
+    return true;
   }
 
   private void startTimer() {
@@ -320,8 +610,10 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       return;
     }
     clusterStats.rqTimeout.inc();
+    cancelTimers();
     if (upstream != null) {
       upstream.reset();
+      upstream = null;
     }
     if (cb.responseStarted()) {
       cb.resetStream(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, "upstream_response_timeout");
@@ -335,9 +627,12 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   @Override
   public void onUpstreamPart(UpstreamRequest attempt, HttpObject part) {
-    if (destroyed) {
+    if (destroyed || attempt != upstream) {
       ReferenceCountUtil.release(part);
       return;
+    }
+    if (perTryIdleTimer != null) {
+      lastUpstreamActivityNanos = System.nanoTime();
     }
     if (pausedForUpstream && attempt.connected() && attempt.writable()) {
       pausedForUpstream = false;
@@ -351,7 +646,23 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
         return;
       }
       clusterStats.responseCode(code);
+      if (retry != null) {
+        if (retry.retriable(response)) {
+          if (mayRetry()) {
+            ReferenceCountUtil.release(part);
+            attempt.reset();
+            scheduleRetry();
+            return;
+          }
+          noRetry();
+        } else if (retry.attempts() > 1) {
+          clusterStats.rqRetrySuccess.inc();
+        }
+      }
       HttpHeaders h = response.headers();
+      if (action != null && action.includeAttemptCountInResponse()) {
+        h.set(ATTEMPT_COUNT, Integer.toString(retry != null ? retry.attempts() : 1));
+      }
       if (code != 101) {
         h.remove(HttpHeaderNames.CONNECTION);
       }
@@ -410,16 +721,26 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     if (timer != null) {
       timer.cancel(false);
     }
+    if (retry != null) {
+      cancelTimers();
+      releaseRetrySlot();
+    }
   }
 
   @Override
   public void onUpstreamFailure(UpstreamRequest attempt, UpstreamFailure failure) {
-    if (destroyed) {
+    if (destroyed || attempt != upstream) {
       return;
     }
-    if (timer != null) {
-      timer.cancel(false);
+    if (retry != null && !cb.responseStarted() && retry.retriable(failure, attempt.connected())) {
+      if (mayRetry()) {
+        scheduleRetry();
+        return;
+      }
+      noRetry();
     }
+    upstream = null;
+    cancelTimers();
     ResponseFlag flag = switch (failure.reason()) {
       case CONNECTION_FAILURE, CONNECT_TIMEOUT -> attempt.connected()
           ? ResponseFlag.UPSTREAM_CONNECTION_TERMINATION
@@ -467,6 +788,21 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     destroyed = true;
     if (timer != null) {
       timer.cancel(false);
+    }
+    if (retry != null || retryTimer != null) {
+      cancelTimers();
+    }
+    releaseRetrySlot();
+    if (buffer != null) {
+      buffer.release();
+      buffer = null;
+    }
+    if (shadows != null && !requestDone) {
+      for (ShadowRequest s : shadows) {
+        if (s != null) {
+          s.abandon();
+        }
+      }
     }
     if (upstream != null && !responseDone) {
       upstream.reset();

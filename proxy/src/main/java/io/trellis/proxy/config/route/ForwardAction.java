@@ -17,6 +17,17 @@ import java.util.List;
  *     a request's {@code grpc-timeout} replaces {@code timeout}, capped by this value (zero: no cap);
  *     when {@code null}, {@code grpc-timeout} can only shorten {@code timeout}
  * @param hashPolicies hashed in order into the load balancer's hash
+ * @param retryPolicy when and how failed attempts are retried (the route's, else its virtual host's),
+ *     or {@code null} for no retries
+ * @param requestMirrorPolicies shadow clusters that get a fire-and-forget copy of the request
+ * @param maxStreamDuration Envoy's {@code max_stream_duration.max_stream_duration}: the longest a
+ *     request may last, or {@code null} for none
+ * @param includeAttemptCountInRequest send {@code x-envoy-attempt-count} upstream (the virtual host's
+ *     {@code include_request_attempt_count})
+ * @param includeAttemptCountInResponse send {@code x-envoy-attempt-count} downstream (the virtual
+ *     host's {@code include_attempt_count_in_response})
+ * @param bufferLimitBytes how much request body may be held for retries and mirrors (Envoy's
+ *     {@code per_request_buffer_limit_bytes}; default 1 MiB, as Envoy's connection buffer limit)
  */
 public record ForwardAction(
     ClusterSpecifier cluster,
@@ -26,10 +37,17 @@ public record ForwardAction(
     Duration timeout,
     Duration idleTimeout,
     Duration grpcTimeoutHeaderMax,
-    List<HashPolicy> hashPolicies)
+    List<HashPolicy> hashPolicies,
+    RetryPolicy retryPolicy,
+    List<RequestMirrorPolicy> requestMirrorPolicies,
+    Duration maxStreamDuration,
+    boolean includeAttemptCountInRequest,
+    boolean includeAttemptCountInResponse,
+    int bufferLimitBytes)
     implements RouteAction {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+  public static final int DEFAULT_BUFFER_LIMIT_BYTES = 1024 * 1024;
 
   public ForwardAction {
     Check.notNull("route.cluster_specifier", cluster);
@@ -41,6 +59,14 @@ public record ForwardAction(
     Check.nonNegative("route.idle_timeout", idleTimeout);
     Check.nonNegative("route.max_stream_duration.grpc_timeout_header_max", grpcTimeoutHeaderMax);
     hashPolicies = Check.list("route.hash_policy", hashPolicies);
+    requestMirrorPolicies = Check.list("route.request_mirror_policies", requestMirrorPolicies);
+    Check.nonNegative("route.max_stream_duration.max_stream_duration", maxStreamDuration);
+    maxStreamDuration = maxStreamDuration == null || maxStreamDuration.isZero() ? null : maxStreamDuration;
+    if (bufferLimitBytes < 0) {
+      throw new IllegalArgumentException(
+          "route.per_request_buffer_limit_bytes: " + bufferLimitBytes + " (expected: >= 0)");
+    }
+    bufferLimitBytes = bufferLimitBytes == 0 ? DEFAULT_BUFFER_LIMIT_BYTES : bufferLimitBytes;
   }
 
   /** Forward to one cluster with Envoy's defaults. */
@@ -60,7 +86,12 @@ public record ForwardAction(
         .timeout(timeout)
         .idleTimeout(idleTimeout)
         .grpcTimeoutHeaderMax(grpcTimeoutHeaderMax)
-        .hashPolicies(hashPolicies);
+        .hashPolicies(hashPolicies)
+        .retryPolicy(retryPolicy)
+        .requestMirrorPolicies(requestMirrorPolicies)
+        .maxStreamDuration(maxStreamDuration)
+        .includeAttemptCount(includeAttemptCountInRequest, includeAttemptCountInResponse)
+        .bufferLimitBytes(bufferLimitBytes);
   }
 
   /** Builds a {@link ForwardAction}; fields added later keep their defaults here, so callers keep compiling. */
@@ -73,6 +104,12 @@ public record ForwardAction(
     private Duration idleTimeout;
     private Duration grpcTimeoutHeaderMax;
     private List<HashPolicy> hashPolicies = List.of();
+    private RetryPolicy retryPolicy;
+    private List<RequestMirrorPolicy> requestMirrorPolicies = List.of();
+    private Duration maxStreamDuration;
+    private boolean includeAttemptCountInRequest;
+    private boolean includeAttemptCountInResponse;
+    private int bufferLimitBytes;
 
     private Builder(ClusterSpecifier cluster) {
       this.cluster = cluster;
@@ -113,9 +150,37 @@ public record ForwardAction(
       return this;
     }
 
+    public Builder retryPolicy(RetryPolicy v) {
+      retryPolicy = v;
+      return this;
+    }
+
+    public Builder requestMirrorPolicies(List<RequestMirrorPolicy> v) {
+      requestMirrorPolicies = v;
+      return this;
+    }
+
+    public Builder maxStreamDuration(Duration v) {
+      maxStreamDuration = v;
+      return this;
+    }
+
+    public Builder includeAttemptCount(boolean inRequest, boolean inResponse) {
+      includeAttemptCountInRequest = inRequest;
+      includeAttemptCountInResponse = inResponse;
+      return this;
+    }
+
+    /** Zero means the default (1 MiB). */
+    public Builder bufferLimitBytes(int v) {
+      bufferLimitBytes = v;
+      return this;
+    }
+
     public ForwardAction build() {
-      return new ForwardAction(
-          cluster, prefixRewrite, regexRewrite, hostRewrite, timeout, idleTimeout, grpcTimeoutHeaderMax, hashPolicies);
+      return new ForwardAction(cluster, prefixRewrite, regexRewrite, hostRewrite, timeout, idleTimeout,
+          grpcTimeoutHeaderMax, hashPolicies, retryPolicy, requestMirrorPolicies, maxStreamDuration,
+          includeAttemptCountInRequest, includeAttemptCountInResponse, bufferLimitBytes);
     }
   }
 }
