@@ -18,7 +18,6 @@ final class ClusterStats {
   final Counter rqRetry;
   final Counter rqRetrySuccess;
   final Counter rqRetryLimitExceeded;
-  final Counter rqMaxDurationReached;
 
   private ClusterStats(StatsStore store, String cluster) {
     String p = "cluster." + cluster + ".";
@@ -33,7 +32,6 @@ final class ClusterStats {
     rqRetry = store.counter(p + "upstream_rq_retry");
     rqRetrySuccess = store.counter(p + "upstream_rq_retry_success");
     rqRetryLimitExceeded = store.counter(p + "upstream_rq_retry_limit_exceeded");
-    rqMaxDurationReached = store.counter(p + "upstream_rq_max_duration_reached");
   }
 
   void responseCode(int code) {

@@ -80,6 +80,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private long lastUpstreamActivityNanos;
   private ShadowRequest[] shadows;
   private boolean retrySlotHeld;
+  private ScheduledFuture<?> durationTimer;
 
   RouterFilter(RouterFilterProvider.RouterSettings settings, HttpFilterCallbacks cb) {
     this.settings = settings;
@@ -245,6 +246,10 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       tunnel.start(cluster, host);
       return;
     }
+    if (action.maxStreamDuration() != null) {
+      long left = action.maxStreamDuration().toNanos() - (System.nanoTime() - cb.streamInfo().startNanos());
+      durationTimer = cb.eventLoop().schedule(this::onMaxStreamDuration, Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
     if (!action.requestMirrorPolicies().isEmpty()) {
       startShadows(action, request, endStream);
     }
@@ -334,6 +339,27 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       if (s != null) {
         s.send(part.retainedDuplicate());
       }
+    }
+  }
+
+  /**
+   * The route's max_stream_duration, counted from the request's start as Envoy does: 408 with
+   * response flag DT (gRPC: DEADLINE_EXCEEDED) before the response started, a reset after.
+   */
+  private void onMaxStreamDuration() {
+    durationTimer = null;
+    if (destroyed || responseDone) {
+      return;
+    }
+    cancelTimers();
+    if (upstream != null) {
+      upstream.reset();
+      upstream = null;
+    }
+    if (cb.responseStarted()) {
+      cb.resetStream(ResponseFlag.DURATION_TIMEOUT, "max_duration_timeout");
+    } else {
+      cb.sendGrpcLocalReply(408, 4, "downstream duration timeout", ResponseFlag.DURATION_TIMEOUT, "max_duration_timeout");
     }
   }
 
@@ -471,6 +497,10 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private void cancelTimers() {
     if (timer != null) {
       timer.cancel(false);
+    }
+    if (durationTimer != null) {
+      durationTimer.cancel(false);
+      durationTimer = null;
     }
     if (retryTimer != null) {
       retryTimer.cancel(false);
@@ -721,6 +751,9 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     if (timer != null) {
       timer.cancel(false);
     }
+    if (durationTimer != null) {
+      durationTimer.cancel(false);
+    }
     if (retry != null) {
       cancelTimers();
       releaseRetrySlot();
@@ -789,7 +822,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     if (timer != null) {
       timer.cancel(false);
     }
-    if (retry != null || retryTimer != null) {
+    if (retry != null || retryTimer != null || durationTimer != null) {
       cancelTimers();
     }
     releaseRetrySlot();
