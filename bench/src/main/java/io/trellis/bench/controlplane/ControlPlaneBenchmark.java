@@ -6,6 +6,7 @@ import io.trellis.bench.process.CommandRun;
 import io.trellis.bench.process.Placement;
 import io.trellis.bench.process.FreePort;
 import io.trellis.bench.process.JvmHeap;
+import io.trellis.bench.process.LoadAverage;
 import io.trellis.bench.process.ProcStat;
 import io.trellis.bench.report.Machine;
 import io.trellis.bench.report.ResultFile;
@@ -60,6 +61,7 @@ public final class ControlPlaneBenchmark {
 
   public Outcome run() throws IOException {
     Instant started = clock.instant();
+    String loadBefore = LoadAverage.read();
     Path workDir = Files.createTempDirectory("trellis-bench-cp-");
     List<ControlPlaneRow> rows = new ArrayList<>();
     Double startMs = null;
@@ -91,7 +93,7 @@ public final class ControlPlaneBenchmark {
     }
     ControlPlaneReport report =
         new ControlPlaneReport(
-            "control-plane", started.toString(), options.quick(), Machine.current(), setup(), startMs, rows);
+            "control-plane", started.toString(), options.quick(), Machine.current(), setup(loadBefore), startMs, rows);
     Path file = ResultFile.write(options.outDir(), "control-plane", started, report);
     return new Outcome(report, file, table(report));
   }
@@ -311,8 +313,10 @@ public final class ControlPlaneBenchmark {
         r.note() == null ? "" : " (" + r.note() + ")");
   }
 
-  private Map<String, String> setup() {
+  private Map<String, String> setup(String loadBefore) {
     Map<String, String> s = new LinkedHashMap<>();
+    s.put("loadavg_before", loadBefore);
+    s.put("loadavg_after", LoadAverage.read());
     s.put("mesh", options.services() + " services in " + options.namespaces()
         + " namespaces, each a ServiceEntry (STATIC, 2 endpoints, port " + MeshConfig.PORT
         + " HTTP), a DestinationRule (subsets v1, v2) and a VirtualService (all to v1), one file each");

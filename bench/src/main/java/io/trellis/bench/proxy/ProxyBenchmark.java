@@ -17,6 +17,7 @@ import io.trellis.bench.peer.TrellisTarget;
 import io.trellis.bench.process.CommandRun;
 import io.trellis.bench.process.Placement;
 import io.trellis.bench.process.CoreUsage;
+import io.trellis.bench.process.LoadAverage;
 import io.trellis.bench.process.ProcStat;
 import io.trellis.bench.process.ResourceSampler;
 import io.trellis.bench.report.Machine;
@@ -66,7 +67,7 @@ public final class ProxyBenchmark {
 
   public Outcome run() throws IOException, TargetUnavailableException {
     Instant started = clock.instant();
-    String loadBefore = loadAverage();
+    String loadBefore = LoadAverage.read();
     Path workDir = Files.createTempDirectory("trellis-bench-proxy-");
     List<ProxyRow> rows = new ArrayList<>();
     List<TargetSummary> summaries = new ArrayList<>();
@@ -254,20 +255,10 @@ public final class ProxyBenchmark {
         row.note() == null ? "" : " (" + row.note() + ")");
   }
 
-  /** /proc/loadavg's 1, 5 and 15 minute figures: other work on the machine makes every figure noisy. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
   private Map<String, String> setup(String loadBefore) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("loadavg_before", loadBefore);
-    s.put("loadavg_after", loadAverage());
+    s.put("loadavg_after", LoadAverage.read());
     s.put("pinning", "proxy on CPU " + options.proxyCpus() + "; load generator and nginx origin on CPU " + options.loadCpus()
         + (options.nice() == 0 ? "" : "; every benchmark process at nice " + options.nice()));
     s.put("origin", "nginx, 1 worker, access_log off: /0 and /1k answered from memory (return 200), /1m a static file");
