@@ -237,7 +237,13 @@ public final class LocalMesh implements AutoCloseable {
     if (closed) {
       return;
     }
-    assignServiceAddresses(snapshot);
+    if (assignServiceAddresses(snapshot)) {
+      for (List<RunningPod> list : pods.values()) {
+        for (RunningPod p : list) {
+          p.sandbox().updateHosts(p.name(), serviceNames(p.template().namespace()));
+        }
+      }
+    }
     List<Resource<?>> all = new ArrayList<>(snapshot.resources().values());
     Map<String, PodTemplate> desired = new LinkedHashMap<>();
     for (PodTemplate t : PodTemplate.of(all)) {
@@ -276,15 +282,19 @@ public final class LocalMesh implements AutoCloseable {
     }
   }
 
-  private void assignServiceAddresses(ConfigSnapshot snapshot) {
+  /** Gives every new Service a virtual IP (netns); returns whether there was one. */
+  private boolean assignServiceAddresses(ConfigSnapshot snapshot) {
+    boolean added = false;
     for (Resource<Service> s : snapshot.ofType(Service.class)) {
       if (!serviceAddresses.containsKey(s.key())) {
         String address = sandboxes.serviceAddress(serviceAddresses.size());
         if (address != null) {
           serviceAddresses.put(s.key(), address);
+          added = true;
         }
       }
     }
+    return added;
   }
 
   /** Service names as pods resolve them (netns): FQDN, {@code name.ns.svc}, {@code name.ns}, and {@code name} in its namespace. */

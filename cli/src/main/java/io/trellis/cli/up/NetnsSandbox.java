@@ -65,6 +65,15 @@ final class NetnsSandbox implements PodSandbox {
     }
   }
 
+  /**
+   * Rewrites the pod's hosts file in place (same file, so the copy {@code ip netns exec} mounted
+   * over the running processes' {@code /etc/hosts} changes too): services added later resolve.
+   */
+  @Override
+  public void updateHosts(String podName, List<SandboxFactory.ServiceName> hosts) throws IOException {
+    writeEtc(podName, hosts);
+  }
+
   private void writeEtc(String podName, List<SandboxFactory.ServiceName> hosts) throws IOException {
     Path dir = Files.createDirectories(ETC_NETNS.resolve(name));
     StringBuilder h = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");

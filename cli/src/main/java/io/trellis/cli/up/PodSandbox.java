@@ -28,6 +28,9 @@ interface PodSandbox extends AutoCloseable {
   /** Node metadata for the sidecar's bootstrap (see {@code io.trellis.control.local.LocalNode}). */
   Map<String, String> proxyMetadata();
 
+  /** Makes {@code hosts} resolvable inside the pod, where the sandbox resolves names at all. */
+  default void updateHosts(String podName, List<SandboxFactory.ServiceName> hosts) throws java.io.IOException {}
+
   @Override
   void close();
 }
