@@ -324,7 +324,8 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
         continue;
       }
       ShadowRequest s = ShadowRequest.start(shadowCluster, request, endStream, cb.eventLoop(), cb.streamInfo().protocol(),
-          settings.clusterStats().get(m.cluster()), action.timeout(), action.bufferLimitBytes());
+          settings.clusterStats().get(m.cluster()), action.timeout(), action.bufferLimitBytes(),
+          m.disableShadowHostSuffixAppend());
       if (s != null) {
         if (shadows == null) {
           shadows = new ShadowRequest[mirrors.size()];

@@ -43,7 +43,7 @@ final class ShadowRequest implements UpstreamRequest.Owner {
    * {@code -shadow} suffix; the shadow is abandoned after {@code timeout} (zero: never).
    */
   static ShadowRequest start(UpstreamCluster cluster, HttpRequest request, boolean endStream, EventLoop loop,
-      HttpProtocol protocol, ClusterStats stats, Duration timeout, int limitBytes) {
+      HttpProtocol protocol, ClusterStats stats, Duration timeout, int limitBytes, boolean keepAuthority) {
     Host host = cluster.chooseHost(io.trellis.proxy.upstream.LoadBalancerContext.NONE);
     if (host == null) {
       return null;
@@ -51,7 +51,7 @@ final class ShadowRequest implements UpstreamRequest.Owner {
     HttpRequest copy = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
         request.headers().copy());
     String authority = copy.headers().get(HttpHeaderNames.HOST);
-    if (authority != null) {
+    if (authority != null && !keepAuthority) {
       copy.headers().set(HttpHeaderNames.HOST, shadowAuthority(authority));
     }
     ShadowRequest shadow = new ShadowRequest(host, copy, stats, limitBytes);

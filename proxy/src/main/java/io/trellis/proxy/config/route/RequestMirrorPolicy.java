@@ -8,8 +8,9 @@ package io.trellis.proxy.config.route;
  * @param numerator with {@code denominator}, the share of requests mirrored ({@code runtime_fraction}'s
  *     default value; 100% when not configured)
  * @param denominator 100, 10,000 or 1,000,000, as Envoy's {@code FractionalPercent}
+ * @param disableShadowHostSuffixAppend keep the authority as is instead of appending {@code -shadow}
  */
-public record RequestMirrorPolicy(String cluster, long numerator, long denominator) {
+public record RequestMirrorPolicy(String cluster, long numerator, long denominator, boolean disableShadowHostSuffixAppend) {
 
   public RequestMirrorPolicy {
     Check.nonEmpty("request_mirror_policies.cluster", cluster);
@@ -21,6 +22,10 @@ public record RequestMirrorPolicy(String cluster, long numerator, long denominat
       throw new IllegalArgumentException(
           "request_mirror_policies.runtime_fraction.numerator: " + numerator + " (expected: >= 0)");
     }
+  }
+
+  public RequestMirrorPolicy(String cluster, long numerator, long denominator) {
+    this(cluster, numerator, denominator, false);
   }
 
   /** Mirrors every request to {@code cluster}. */
