@@ -18,6 +18,13 @@ import io.trellis.proxy.lb.LocalityHosts;
 import io.trellis.proxy.lb.PriorityLoadBalancer;
 import io.trellis.proxy.config.cluster.CircuitBreakers;
 import io.trellis.proxy.config.cluster.RoutingPriority;
+import io.trellis.proxy.config.cluster.HealthCheck;
+import io.trellis.proxy.health.HealthCheckStats;
+import io.trellis.proxy.health.HealthChecker;
+import io.trellis.proxy.health.HealthProbe;
+import io.trellis.proxy.health.HealthScheduler;
+import io.trellis.proxy.health.HttpHealthProbe;
+import io.trellis.proxy.health.TcpHealthProbe;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.outlier.HostMonitor;
 import io.trellis.proxy.outlier.OutlierDetector;
@@ -63,6 +70,9 @@ final class ClusterRuntime implements UpstreamCluster {
   private final OutlierDetector outlier;
   private ScheduledFuture<?> outlierTimer;
   private boolean rebuildQueued; // guarded by this
+  private final HealthChecker health;
+  private boolean waitingForHealth; // guarded by this
+  private volatile boolean initialHealthDone;
 
   ClusterRuntime(ClusterConfig config, Transport transport, StatsStore statsStore, ClusterStats stats,
       RandomGenerator random, Clock clock, EventLoop controlLoop, Runnable onWarm) {
@@ -89,6 +99,27 @@ final class ClusterRuntime implements UpstreamCluster {
     this.outlier = config.outlierDetection() == null || config.type() == DiscoveryType.ORIGINAL_DST ? null
         : new OutlierDetector(config.outlierDetection(), clock, random, new OutlierStats(statsStore, config.name()),
             this::onEjectionChanged);
+    if (config.healthChecks().isEmpty() || config.type() == DiscoveryType.ORIGINAL_DST) {
+      this.health = null;
+    } else {
+      HealthCheck hc = config.healthChecks().getFirst();
+      EventLoop checkLoop = transport.eventLoops().next();
+      int connectTimeout = (int) Math.min(hc.timeout().toMillis(), config.connectTimeout().toMillis());
+      HealthProbe probe = switch (hc.protocol()) {
+        case HealthCheck.Http http -> new HttpHealthProbe(transport, checkLoop, http, config.name(), connectTimeout);
+        case HealthCheck.Tcp tcp -> new TcpHealthProbe(transport, checkLoop, tcp, connectTimeout);
+      };
+      this.health = new HealthChecker(hc, probe, HealthScheduler.of(checkLoop), random,
+          () -> stats.cxTotal.get() > 0, new HealthCheckStats(statsStore, config.name()), this::onHealthChanged);
+    }
+  }
+
+  /** Called on the health checker's loop: flag the host now, rebuild the balancer on the control loop. */
+  private void onHealthChanged(Object owner, boolean healthy) {
+    UpstreamHost h = (UpstreamHost) owner;
+    if (h.setHealthFlag(HealthFlag.FAILED_ACTIVE_HEALTH_CHECK, !healthy)) {
+      scheduleRebuild();
+    }
   }
 
   /** Called under the detector's lock: flag the host now, rebuild the balancer on the control loop. */
@@ -296,6 +327,9 @@ final class ClusterRuntime implements UpstreamCluster {
           retire(h);
         }
         h = s.newHost();
+        if (health != null) {
+          h.setHealthFlag(HealthFlag.FAILED_ACTIVE_HEALTH_CHECK, true); // until its first check passes
+        }
         changed = true;
       }
       next.put(key, h);
@@ -319,6 +353,13 @@ final class ClusterRuntime implements UpstreamCluster {
         monitors.add(h.outlierMonitor());
       }
       outlier.setHosts(monitors);
+    }
+    if (health != null) {
+      List<HealthChecker.Target> targets = new ArrayList<>(hosts.size());
+      for (UpstreamHost h : hosts) {
+        targets.add(new HealthChecker.Target(h, h.address()));
+      }
+      health.setHosts(targets);
     }
     stats.membershipChange.inc();
     rebuildBalancer();
@@ -374,6 +415,19 @@ final class ClusterRuntime implements UpstreamCluster {
   }
 
   void markWarm() {
+    if (health != null && !initialHealthDone) {
+      // As Envoy: a health-checked cluster serves once each of its first hosts has been checked.
+      synchronized (this) {
+        if (!waitingForHealth) {
+          waitingForHealth = true;
+          health.whenInitialRoundDone(() -> {
+            initialHealthDone = true;
+            markWarm();
+          });
+        }
+      }
+      return;
+    }
     if (!warm) {
       warm = true;
       onWarm.run();
@@ -433,6 +487,9 @@ final class ClusterRuntime implements UpstreamCluster {
     }
     if (outlier != null) {
       outlier.close();
+    }
+    if (health != null) {
+      health.close();
     }
     for (UpstreamHost h : hosts) {
       retire(h);

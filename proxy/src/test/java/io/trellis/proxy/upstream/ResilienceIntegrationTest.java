@@ -7,6 +7,7 @@ import io.trellis.proxy.config.cluster.CircuitBreakers;
 import io.trellis.proxy.config.cluster.ClusterConfig;
 import io.trellis.proxy.config.cluster.EndpointsConfig;
 import io.trellis.proxy.config.cluster.LbEndpoint;
+import io.trellis.proxy.config.cluster.HealthCheck;
 import io.trellis.proxy.config.cluster.LocalityLbEndpoints;
 import io.trellis.proxy.config.cluster.OutlierDetection;
 import io.trellis.proxy.config.listener.HttpConnectionManagerConfig;
@@ -20,6 +21,7 @@ import io.trellis.proxy.http.testing.ProxyFixture;
 import io.trellis.proxy.listener.Listeners;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.stats.StatsStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,5 +176,127 @@ class ResilienceIntegrationTest {
       Curl.run(base + "/x");
     }
     assertThat(bad.trafficRequests.get()).isGreaterThan(5);
+  }
+
+  private static HealthCheck fastHttpCheck(int unhealthyThreshold, int healthyThreshold) {
+    return HealthCheck.of(Duration.ofMillis(500), Duration.ofMillis(200), unhealthyThreshold, healthyThreshold,
+        HealthCheck.Http.path("/healthz")).withNoTrafficInterval(Duration.ofMillis(200));
+  }
+
+  private boolean healthy(String cluster, CommandBackend b) {
+    return clusters.view(cluster).hosts().stream().filter(h -> h.address().getPort() == b.port())
+        .findFirst().orElseThrow().healthy();
+  }
+
+  @Test
+  void aHealthCheckedHostThatHangsLeavesAfterTheThresholdAndReturnsAfterHealthyThresholdPasses() throws Exception {
+    CommandBackend a = backend("a");
+    CommandBackend b = backend("b");
+    clusters.applyClusters(List.of(ClusterConfig.builder("svc").loadAssignment(endpoints("svc", a, b))
+        .healthChecks(List.of(fastHttpCheck(3, 2))).build()));
+    String base = route("svc");
+    await().until(() -> clusters.isWarm("svc")); // warm once each host had its first check
+    assertThat(healthy("svc", a)).isTrue();
+    assertThat(healthy("svc", b)).isTrue();
+    assertThat(gauge("cluster.svc.health_check.healthy")).isEqualTo(2);
+
+    int checksBefore = b.healthRequests.get();
+    long start = System.nanoTime();
+    b.healthMode = CommandBackend.Mode.HANG; // checks time out: three in a row are needed
+    await().atMost(Duration.ofSeconds(15)).until(() -> !healthy("svc", b));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    // three timeouts of 500 ms, 200 ms apart: never sooner than the threshold allows
+    assertThat(tookMs).isGreaterThanOrEqualTo(2 * 500);
+    assertThat(b.healthRequests.get() - checksBefore).isGreaterThanOrEqualTo(3);
+    assertThat(counter("cluster.svc.health_check.network_failure")).isGreaterThanOrEqualTo(3);
+
+    int trafficBefore = b.trafficRequests.get();
+    for (int i = 0; i < 6; i++) {
+      Curl.Response r = Curl.run(base + "/x");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("x-backend")).isEqualTo("a");
+    }
+    assertThat(b.trafficRequests.get()).isEqualTo(trafficBefore);
+
+    int passesBefore = b.healthRequests.get();
+    b.healthMode = CommandBackend.Mode.OK;
+    await().atMost(Duration.ofSeconds(15)).until(() -> healthy("svc", b));
+    assertThat(b.healthRequests.get() - passesBefore).isGreaterThanOrEqualTo(2); // healthy_threshold 2
+    await().untilAsserted(() -> assertThat(Curl.run(base + "/y").header("x-backend")).isEqualTo("b"));
+  }
+
+  @Test
+  void anUnexpectedStatusFailsAHostAtOnce() throws Exception {
+    CommandBackend a = backend("a");
+    clusters.applyClusters(List.of(ClusterConfig.builder("svc").loadAssignment(endpoints("svc", a))
+        .healthChecks(List.of(fastHttpCheck(1000, 1))).build()));
+    await().until(() -> clusters.isWarm("svc") && healthy("svc", a));
+    a.healthMode = CommandBackend.Mode.FAIL_503; // not retriable: no threshold to wait for
+    await().atMost(Duration.ofSeconds(10)).until(() -> !healthy("svc", a));
+    assertThat(gauge("cluster.svc.health_check.healthy")).isZero();
+  }
+
+  @Test
+  void tcpChecksConnectOrMatchTheAnswer() throws Exception {
+    CommandBackend a = backend("a");
+    clusters.applyClusters(List.of(
+        ClusterConfig.builder("connect").loadAssignment(endpoints("connect", a))
+            .healthChecks(List.of(HealthCheck.of(Duration.ofMillis(500), Duration.ofMillis(200), 1, 1,
+                HealthCheck.Tcp.connectOnly()).withNoTrafficInterval(Duration.ofMillis(200)))).build(),
+        ClusterConfig.builder("payload").loadAssignment(endpoints("payload", a))
+            .healthChecks(List.of(HealthCheck.of(Duration.ofMillis(500), Duration.ofMillis(200), 1, 1,
+                new HealthCheck.Tcp("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                    List.of("HTTP/1.1".getBytes(StandardCharsets.US_ASCII), " 200".getBytes(StandardCharsets.US_ASCII))))
+                .withNoTrafficInterval(Duration.ofMillis(200)))).build()));
+    await().until(() -> clusters.isWarm("connect") && clusters.isWarm("payload"));
+    await().until(() -> healthy("connect", a) && healthy("payload", a));
+    a.healthMode = CommandBackend.Mode.FAIL_503; // the answer no longer contains " 200"; connecting still works
+    await().atMost(Duration.ofSeconds(10)).until(() -> !healthy("payload", a));
+    assertThat(healthy("connect", a)).isTrue();
+  }
+
+  @Test
+  void whenEveryPriority0HostFailsItsChecksTrafficFailsOverToPriority1WithoutErrors() throws Exception {
+    CommandBackend local1 = backend("local-1");
+    CommandBackend local2 = backend("local-2");
+    CommandBackend remote = backend("remote");
+    EndpointsConfig assignment = EndpointsConfig.of("svc", List.of(
+        new LocalityLbEndpoints(new Host.Locality("r", "zone-a", ""), List.of(
+            LbEndpoint.of("127.0.0.1", local1.port()), LbEndpoint.of("127.0.0.1", local2.port())), 1, 0),
+        new LocalityLbEndpoints(new Host.Locality("r", "zone-b", ""), List.of(
+            LbEndpoint.of("127.0.0.1", remote.port())), 1, 1)));
+    clusters.applyClusters(List.of(ClusterConfig.builder("svc").loadAssignment(assignment)
+        .healthChecks(List.of(fastHttpCheck(2, 1))).build()));
+    String base = route("svc");
+    await().until(() -> clusters.isWarm("svc") && healthy("svc", local1) && healthy("svc", local2));
+
+    for (int i = 0; i < 10; i++) { // all healthy: priority 0 takes everything
+      assertThat(Curl.run(base + "/x").header("x-backend")).startsWith("local-");
+    }
+    assertThat(remote.trafficRequests).hasValue(0);
+
+    local1.healthMode = CommandBackend.Mode.FAIL_503;
+    local2.healthMode = CommandBackend.Mode.FAIL_503;
+    await().atMost(Duration.ofSeconds(10)).until(() -> !healthy("svc", local1) && !healthy("svc", local2));
+    await().until(() -> gauge("cluster.svc.membership_healthy") == 1); // the balancer was rebuilt
+
+    int errors = 0;
+    for (int i = 0; i < 20; i++) {
+      Curl.Response r = Curl.run(base + "/x");
+      if (r.status() != 200 || !"remote".equals(r.header("x-backend"))) {
+        errors++;
+      }
+    }
+    assertThat(errors).isZero();
+    assertThat(remote.trafficRequests).hasValue(20);
+
+    // priority 0 recovers: traffic comes home
+    local1.healthMode = CommandBackend.Mode.OK;
+    local2.healthMode = CommandBackend.Mode.OK;
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy("svc", local1) && healthy("svc", local2));
+    await().until(() -> gauge("cluster.svc.membership_healthy") == 3);
+    for (int i = 0; i < 5; i++) {
+      assertThat(Curl.run(base + "/x").header("x-backend")).startsWith("local-");
+    }
   }
 }

@@ -110,6 +110,10 @@ public record ClusterConfig(
     }
     Objects.requireNonNull(circuitBreakers, "circuit_breakers");
     healthChecks = java.util.List.copyOf(healthChecks);
+    if (healthChecks.size() > 1) {
+      throw new IllegalArgumentException("health_checks: " + healthChecks.size()
+          + " entries (expected: at most one, as Envoy supports)");
+    }
   }
 
   /** The name under which EDS delivers this cluster's endpoints. */
