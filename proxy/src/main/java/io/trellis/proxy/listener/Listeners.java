@@ -5,6 +5,7 @@ import io.trellis.proxy.config.route.RouteConfig;
 import io.trellis.proxy.http.StreamObserver;
 import io.trellis.proxy.http.filter.FilterContext;
 import io.trellis.proxy.http.filter.HttpFilterRegistry;
+import io.trellis.proxy.http.filter.cors.CorsFilterProvider;
 import io.trellis.proxy.http.filter.fault.FaultFilterProvider;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.router.RouterFilterProvider;
@@ -69,7 +70,8 @@ public final class Listeners implements AutoCloseable {
 
   /** A registry with the filters this package provides (the router); add more with {@code register}. */
   public static HttpFilterRegistry defaultFilters() {
-    return new HttpFilterRegistry().register(new RouterFilterProvider()).register(new FaultFilterProvider());
+    return new HttpFilterRegistry().register(new RouterFilterProvider()).register(new FaultFilterProvider())
+        .register(new CorsFilterProvider());
   }
 
   /** A random source that is safe on every event loop at once. */

@@ -432,6 +432,10 @@ public final class ListenerResource implements XdsResourceType<Listener, Listene
         return null;
       }
     }
+    if (HttpCorsConfigs.handlesFilter(typeUrl)) {
+      // the filter's own config is empty; policies come per route and virtual host
+      return errors.build(() -> new HttpFilterConfig(f.getName(), typeUrl, null, f.getIsOptional()));
+    }
     if (HttpFaultConfigs.handles(typeUrl)) {
       var fault = HttpFaultConfigs.fromAny(f.getTypedConfig(), errors.at("http_filter[" + f.getName() + "]"));
       return fault == null ? null : errors.build(() -> new HttpFilterConfig(f.getName(), typeUrl, fault, f.getIsOptional()));
@@ -441,7 +445,7 @@ public final class ListenerResource implements XdsResourceType<Listener, Listene
       return errors.build(() -> new HttpFilterConfig(f.getName(), typeUrl, null, true));
     }
     errors.add("filter '" + f.getName() + "': unsupported type URL " + typeUrl
-        + " (implemented: the router and the fault filter; mark other filters is_optional to skip them)");
+        + " (implemented: the router, the fault and the CORS filters; mark other filters is_optional to skip them)");
     return null;
   }
 }

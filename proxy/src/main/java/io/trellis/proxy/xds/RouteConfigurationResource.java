@@ -513,8 +513,8 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
    * would skip it too ({@code FilterConfig} with {@code is_optional}).
    */
   /**
-   * Converts per-filter overrides the proxy implements (the fault filter's {@code HTTPFault}, bare or
-   * inside a {@code FilterConfig}); an optional override of an unknown type is skipped, as Envoy does,
+   * Converts per-filter overrides the proxy implements (the fault filter's {@code HTTPFault}, the CORS
+   * filter's {@code CorsPolicy}, bare or inside a {@code FilterConfig}); an optional override of an unknown type is skipped, as Envoy does,
    * and any other unknown type is an error.
    */
   private static Map<String, Object> perFilterConfig(Map<String, com.google.protobuf.Any> perFilter, ValidationErrors errors) {
@@ -538,6 +538,11 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
             var fault = HttpFaultConfigs.fromAny(config, at);
             if (fault != null) {
               converted.put(filter, fault);
+            }
+          } else if (HttpCorsConfigs.handlesPolicy(config.getTypeUrl())) {
+            var cors = HttpCorsConfigs.fromAny(config, at);
+            if (cors != null) {
+              converted.put(filter, cors);
             }
           } else if (!optional) {
             at.add("unsupported type " + config.getTypeUrl());

@@ -167,17 +167,17 @@ class ResourceParsersTest {
 
   @Test
   void unknownFilterTypeIsRejectedUnlessOptional() {
-    var fault = HttpFilter.newBuilder().setName("envoy.filters.http.cors")
-        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance()));
+    var fault = HttpFilter.newBuilder().setName("envoy.filters.http.buffer")
+        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.buffer.v3.Buffer.getDefaultInstance()));
     var strict = XdsFixtures.hcm("x").setRds(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds.newBuilder().setRouteConfigName("r"));
     strict.addHttpFilters(0, fault);
     var result = parse(ListenerResource.INSTANCE, XdsFixtures.listener("l", 0, strict.build()));
     assertThat(result.value()).isNull();
     assertThat(result.errors().messages())
         .containsExactly(
-            "Listener [l] filter_chains[0] filters[0] http_connection_manager http_filters[0]: filter 'envoy.filters.http.cors':"
-                + " unsupported type URL type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors (implemented: the router"
-                + " and the fault filter; mark other filters is_optional to skip them)");
+            "Listener [l] filter_chains[0] filters[0] http_connection_manager http_filters[0]: filter 'envoy.filters.http.buffer':"
+                + " unsupported type URL type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer (implemented: the router,"
+                + " the fault and the CORS filters; mark other filters is_optional to skip them)");
 
     var optional = XdsFixtures.hcm("x").setRds(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds.newBuilder().setRouteConfigName("r"));
     optional.addHttpFilters(0, fault.setIsOptional(true));
