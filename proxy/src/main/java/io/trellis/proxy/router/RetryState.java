@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
 final class RetryState {
   static final String RETRY_ON_HEADER = "x-envoy-retry-on";
   static final String MAX_RETRIES_HEADER = "x-envoy-max-retries";
-  private static final String GRPC_RETRY_ON_HEADER = "x-envoy-retry-grpc-on";
+  static final String GRPC_RETRY_ON_HEADER = "x-envoy-retry-grpc-on";
 
   private final Set<RetryOn> retryOn;
   private final int[] statusCodes;

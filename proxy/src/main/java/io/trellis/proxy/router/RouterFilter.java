@@ -218,6 +218,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     retry = RetryState.create(action.retryPolicy(), h, settings.context().random());
     h.remove(RetryState.RETRY_ON_HEADER);
     h.remove(RetryState.MAX_RETRIES_HEADER);
+    h.remove(RetryState.GRPC_RETRY_ON_HEADER);
     if (!endStream && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else if (endStream) {

@@ -67,7 +67,10 @@ class RetryIntegrationTest {
       ScriptedBackend bad = f.backend("bad").always(Action.status(503));
       ScriptedBackend good1 = f.backend("good1");
       ScriptedBackend good2 = f.backend("good2");
-      f.cluster("three", bad.port(), good1.port(), good2.port());
+      // max_retries raised from Envoy's default 3: h2load below keeps up to 8 requests in flight
+      var roomy = new io.trellis.proxy.config.cluster.CircuitBreakers.Thresholds(1024, 1024, 1024, 64, 1024, false);
+      f.cluster("three", c -> c.circuitBreakers(new io.trellis.proxy.config.cluster.CircuitBreakers(roomy, roomy)),
+          bad.port(), good1.port(), good2.port());
       String base = f.serve(route("/", "three", RetryPolicy.builder().retryOn(Set.of(RetryOn.FIVE_XX))
           .numRetries(2).previousHosts(true).build()));
       int errors = 0;
@@ -83,6 +86,17 @@ class RetryIntegrationTest {
       assertThat(f.counter("cluster.three.upstream_rq_retry_success")).isEqualTo(bad.requests.get());
       assertThat(f.counter("cluster.three.upstream_rq_503")).isLessThanOrEqualTo(bad.requests.get());
       assertThat(good1.requests.get() + good2.requests.get()).isEqualTo(300);
+
+      // the same through h2load over HTTP/2, 4 streams at a time: no 5xx reaches the client
+      Process p = new ProcessBuilder("h2load", "-n", "300", "-c", "2", "-m", "4", base + "/h2").redirectErrorStream(true).start();
+      try {
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as(out + " overflow=" + f.counter("cluster.three.upstream_rq_retry_overflow"))
+            .contains("300 succeeded, 0 failed, 0 errored").contains("300 2xx, 0 3xx, 0 4xx, 0 5xx");
+      } finally {
+        p.destroyForcibly();
+      }
     }
   }
 
@@ -270,6 +284,28 @@ class RetryIntegrationTest {
       assertThat(b.requests.get()).isEqualTo(1);
       assertThat(f.counter("cluster.cb.upstream_rq_retry_overflow")).isEqualTo(1);
       assertThat(f.counter("cluster.cb.upstream_rq_retry")).isZero();
+    }
+  }
+
+  @Test
+  void internalRequestsMayAskForRetriesWithEnvoyHeaders() throws Exception {
+    try (ResilienceFixture f = new ResilienceFixture()) {
+      ScriptedBackend b = f.backend("hdr").then(Action.status(503), Action.status(502));
+      f.cluster("hdr", b.port());
+      String base = f.serve(new Route("plain", RouteMatch.prefix("/"), ForwardAction.to("hdr")));
+      // an internal request (one private hop in x-forwarded-for): its x-envoy-* headers are trusted
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/h")).header("x-forwarded-for", "10.1.2.3")
+          .header("x-envoy-retry-on", "gateway-error").header("x-envoy-max-retries", "2").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(b.requests.get()).isEqualTo(3);
+      // consumed here, not passed upstream
+      assertThat(b.seen.get(0).headers()).doesNotContainKeys("x-envoy-retry-on", "x-envoy-max-retries");
+      // an external request's x-envoy-* headers are stripped: no retry
+      b.then(Action.status(503));
+      HttpResponse<String> external = client.send(HttpRequest.newBuilder(URI.create(base + "/h")).header("x-forwarded-for", "203.0.113.9")
+          .header("x-envoy-retry-on", "gateway-error").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(external.statusCode()).isEqualTo(503);
+      assertThat(b.requests.get()).isEqualTo(4);
     }
   }
 }
