@@ -68,12 +68,10 @@ class GrpcThroughProxyE2ETest {
 
   /**
    * A gRPC error is a trailers-only response (one HEADERS frame with END_STREAM carrying
-   * {@code grpc-status}). Disabled until the HTTP/2 downstream codec forwards it as such: today it
-   * arrives as HEADERS plus an empty DATA frame with END_STREAM, which grpc-java rejects with
+   * {@code grpc-status}); split into HEADERS and an empty DATA frame, grpc-java would reject it with
    * "Received unexpected EOS on empty DATA frame from server" (INTERNAL).
    */
   @Test
-  @org.junit.jupiter.api.Disabled("HTTP/2 codec (router engineer's area): trailers-only responses are split; see the method comment")
   void errorStatusTravelsInATrailersOnlyResponse() {
     var stub = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     var error =

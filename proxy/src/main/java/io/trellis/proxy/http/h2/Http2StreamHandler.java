@@ -33,6 +33,8 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
   private ActiveStream stream;
   private boolean ended;
   private boolean counted;
+  /** gRPC response headers carrying grpc-status, held to see whether the stream ends right after them. */
+  private HttpResponse heldTrailersOnly;
 
   Http2StreamHandler(HttpConnectionManager hcm, ConnectionInfo connection, Http2ServerConnection parent) {
     this.hcm = hcm;
@@ -163,6 +165,23 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
       h.remove(HttpHeaderNames.KEEP_ALIVE);
       h.remove(HttpHeaderNames.UPGRADE);
       h.remove("proxy-connection");
+      if (!(part instanceof io.netty.handler.codec.http.FullHttpResponse) && h.contains("grpc-status")) {
+        // gRPC's trailers-only form: one HEADERS frame with END_STREAM. Headers and an empty last part
+        // written apart would become HEADERS plus an empty DATA frame, which gRPC clients reject.
+        heldTrailersOnly = r;
+        return;
+      }
+    }
+    if (heldTrailersOnly != null) {
+      HttpResponse held = heldTrailersOnly;
+      heldTrailersOnly = null;
+      if (part instanceof LastHttpContent last && !last.content().isReadable() && last.trailingHeaders().isEmpty()) {
+        last.release();
+        part = new DefaultFullHttpResponse(held.protocolVersion(), held.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER,
+            held.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+      } else {
+        ctx.write(held, ctx.voidPromise());
+      }
     }
     if (flush) {
       ctx.writeAndFlush(part, ctx.voidPromise());
