@@ -1,6 +1,5 @@
 package io.trellis.cli;
 
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,41 +9,28 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "A service mesh: Istio's configuration API, Envoy's xDS, one JVM codebase.",
-    subcommands = {CommandLine.HelpCommand.class, VersionCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      UpCommand.class,
+      ValidateCommand.class,
+      AnalyzeCommand.class,
+      ControlPlaneCommand.class,
+      ProxyCommand.class,
+      ApplyCommand.class,
+      DeleteCommand.class,
+      ProxyStatusCommand.class,
+      ProxyConfigCommand.class,
+      LogsCommand.class,
+      IptablesCommand.class,
+      BenchCommand.class,
+      VersionCommand.class
+    })
 public final class Main {
-
-  /**
-   * Subcommands owned by the modules that are still being built; each is added when its class is
-   * on the classpath, so that a module's command lands with the module.
-   */
-  private static final List<String> MODULE_COMMANDS =
-      List.of(
-          "ValidateCommand",
-          "AnalyzeCommand",
-          "ControlPlaneCommand",
-          "ApplyCommand",
-          "DeleteCommand",
-          "ProxyStatusCommand",
-          "ProxyConfigCommand",
-          "ProxyCommand",
-          "UpCommand",
-          "LogsCommand",
-          "IptablesCommand",
-          "BenchCommand");
 
   private Main() {}
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    for (String simpleName : MODULE_COMMANDS) {
-      Class<?> type;
-      try {
-        type = Class.forName(Main.class.getPackageName() + "." + simpleName);
-      } catch (ClassNotFoundException notYetBuilt) {
-        continue;
-      }
-      cl.addSubcommand(type);
-    }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
