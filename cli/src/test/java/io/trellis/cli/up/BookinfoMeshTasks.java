@@ -142,6 +142,48 @@ final class BookinfoMeshTasks {
     }
   }
 
+  /**
+   * Fault injection, Istio's "delay" task: ratings answers jason 7 s late; productpage gives reviews
+   * 3 s and one retry, so jason's reviews section fails after about 6 s, while everyone else is
+   * unaffected.
+   */
+  static Duration ratingsDelayForJason(LocalMeshProcess mesh) throws Exception {
+    mesh.apply("virtual-service-reviews-test-v2.yaml");
+    mesh.apply("virtual-service-ratings-test-delay.yaml");
+    String jason = mesh.login("jason");
+    String unavailable = "Sorry, product reviews are currently unavailable for this book.";
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> mesh.get("/productpage", jason).body().contains(unavailable));
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = mesh.get("/productpage", jason);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains(unavailable);
+    assertThat(took).as("jason's page").isBetween(Duration.ofMillis(5500), Duration.ofMillis(9000));
+    long t1 = System.nanoTime();
+    HttpResponse<String> anonymous = mesh.get("/productpage", null);
+    assertThat(anonymous.body()).doesNotContain(unavailable);
+    assertThat(LocalMeshProcess.version(LocalMeshProcess.reviewsPod(anonymous.body()))).isEqualTo("v1");
+    assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("anonymous page").isLessThan(Duration.ofSeconds(3));
+    return took;
+  }
+
+  /** Fault injection, Istio's "abort" task: ratings answers jason 500, so his page says ratings are unavailable. */
+  static void ratingsAbortForJason(LocalMeshProcess mesh) throws Exception {
+    mesh.apply("virtual-service-reviews-test-v2.yaml");
+    mesh.apply("virtual-service-ratings-test-abort.yaml");
+    String jason = mesh.login("jason");
+    String unavailable = "Ratings service is currently unavailable";
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> mesh.get("/productpage", jason).body().contains(unavailable));
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> r = mesh.get("/productpage", jason);
+      assertThat(r.body()).contains(unavailable);
+      assertThat(LocalMeshProcess.version(LocalMeshProcess.reviewsPod(r.body()))).isEqualTo("v2");
+      assertThat(mesh.get("/productpage", null).body()).doesNotContain(unavailable);
+    }
+  }
+
   /** Killing a pod's app (SIGKILL by its PID): the mesh starts it again and the pod serves again. */
   static void killedAppRestarts(LocalMeshProcess mesh) throws Exception {
     JsonNode before = podNamed(mesh, "details-");

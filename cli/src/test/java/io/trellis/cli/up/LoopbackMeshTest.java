@@ -43,7 +43,7 @@ class LoopbackMeshTest {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   void productPageAnswersAndShowsAllThreeReviewVersions() throws Exception {
     Duration firstOk = BookinfoMeshTasks.awaitProductPage(mesh, started);
     System.out.println("loopback: first 200 from /productpage " + firstOk.toMillis() + " ms after starting trellis up");
@@ -54,7 +54,7 @@ class LoopbackMeshTest {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   void proxyStatusShowsEveryProxySynced() {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       String[] r = mesh.trellis("proxy-status");
@@ -65,25 +65,37 @@ class LoopbackMeshTest {
   }
 
   @Test
-  @Order(3)
+  @Order(30)
   void virtualServiceAllV1() throws Exception {
     BookinfoMeshTasks.allV1(mesh);
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   void reviewsTestV2() throws Exception {
     BookinfoMeshTasks.jasonSeesV2(mesh);
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   void trafficShiftingFiftyFifty() throws Exception {
     System.out.println("loopback: 1000 requests over reviews v2/v3 50/50: " + BookinfoMeshTasks.fiftyFifty(mesh));
   }
 
   @Test
-  @Order(6)
+  @Order(55)
+  void faultInjectionDelayForJason() throws Exception {
+    System.out.println("loopback: jason's page with the 7 s ratings delay took " + BookinfoMeshTasks.ratingsDelayForJason(mesh).toMillis() + " ms");
+  }
+
+  @Test
+  @Order(56)
+  void faultInjectionAbortForJason() throws Exception {
+    BookinfoMeshTasks.ratingsAbortForJason(mesh);
+  }
+
+  @Test
+  @Order(60)
   void aChangedFileInTheDirectoryReroutes() throws Exception {
     // The applied VirtualService (API) overrides files; remove it so the file's version counts.
     String[] r = mesh.trellis("delete", "-f", LocalMeshProcess.bookinfo().resolve("networking/virtual-service-reviews-v2-v3.yaml").toString());
@@ -95,7 +107,7 @@ class LoopbackMeshTest {
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   void aChangedDeploymentRollsItsPods() throws Exception {
     JsonNode before = BookinfoMeshTasks.podNamed(mesh, "details-");
     String manifest = Files.readString(mesh.dir.resolve("bookinfo.yaml"));
@@ -114,7 +126,7 @@ class LoopbackMeshTest {
   }
 
   @Test
-  @Order(8)
+  @Order(80)
   void aKilledAppIsRestarted() throws Exception {
     BookinfoMeshTasks.killedAppRestarts(mesh);
     // The prefix also matches the pod the rollout above replaced; logs means the running one.
@@ -124,7 +136,7 @@ class LoopbackMeshTest {
   }
 
   @Test
-  @Order(9)
+  @Order(90)
   void ctrlCStopsEverythingByPid() throws Exception {
     assertThat(mesh.upState()).isNotNull();
     var pids = mesh.seenPids();

@@ -66,7 +66,7 @@ class NetnsMeshTest {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   void productPageAnswersAndShowsAllThreeReviewVersions() throws Exception {
     Duration firstOk = BookinfoMeshTasks.awaitProductPage(mesh, started);
     System.out.println("netns: first 200 from /productpage " + firstOk.toMillis() + " ms after starting trellis up");
@@ -76,7 +76,7 @@ class NetnsMeshTest {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   void curlInsideAPodReachesReviewsByNameThroughItsSidecar() throws Exception {
     JsonNode productpage = BookinfoMeshTasks.podNamed(mesh, "productpage-");
     String netns = productpage.path("netns").asText();
@@ -93,31 +93,43 @@ class NetnsMeshTest {
   }
 
   @Test
-  @Order(3)
+  @Order(30)
   void virtualServiceAllV1() throws Exception {
     BookinfoMeshTasks.allV1(mesh);
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   void reviewsTestV2() throws Exception {
     BookinfoMeshTasks.jasonSeesV2(mesh);
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   void trafficShiftingFiftyFifty() throws Exception {
     System.out.println("netns: 1000 requests over reviews v2/v3 50/50: " + BookinfoMeshTasks.fiftyFifty(mesh));
   }
 
   @Test
-  @Order(6)
+  @Order(55)
+  void faultInjectionDelayForJason() throws Exception {
+    System.out.println("netns: jason's page with the 7 s ratings delay took " + BookinfoMeshTasks.ratingsDelayForJason(mesh).toMillis() + " ms");
+  }
+
+  @Test
+  @Order(56)
+  void faultInjectionAbortForJason() throws Exception {
+    BookinfoMeshTasks.ratingsAbortForJason(mesh);
+  }
+
+  @Test
+  @Order(60)
   void aKilledAppIsRestarted() throws Exception {
     BookinfoMeshTasks.killedAppRestarts(mesh);
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   void sigtermLeavesNothingBehind() throws Exception {
     assertThat(mesh.upState()).isNotNull();
     var pids = mesh.seenPids();
