@@ -36,7 +36,11 @@ final class ResilienceFixture implements AutoCloseable {
   private final List<ScriptedBackend> backends = new ArrayList<>();
 
   ScriptedBackend backend(String name) {
-    ScriptedBackend b = new ScriptedBackend(transport, name);
+    return backend(name, false);
+  }
+
+  ScriptedBackend backend(String name, boolean http2) {
+    ScriptedBackend b = new ScriptedBackend(transport, name, http2);
     backends.add(b);
     return b;
   }

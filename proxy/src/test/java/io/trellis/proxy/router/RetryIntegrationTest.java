@@ -308,4 +308,22 @@ class RetryIntegrationTest {
       assertThat(b.requests.get()).isEqualTo(4);
     }
   }
+
+  @Test
+  void refusedStreamRetriesAnHttp2RefusalOnlyWhenAskedTo() throws Exception {
+    try (ResilienceFixture f = new ResilienceFixture()) {
+      ScriptedBackend refusing = f.backend("refusing", true).then(Action.refuseStream());
+      ScriptedBackend other = f.backend("other", true).then(Action.refuseStream());
+      var h2 = io.trellis.proxy.config.cluster.HttpProtocolOptions.of(io.trellis.proxy.config.cluster.UpstreamProtocolSelection.HTTP2);
+      f.cluster("refusing", c -> c.protocolOptions(h2), refusing.port());
+      f.cluster("other", c -> c.protocolOptions(h2), other.port());
+      String base = f.serve(
+          route("/refused", "refusing", RetryPolicy.builder().retryOn(Set.of(RetryOn.REFUSED_STREAM)).build()),
+          route("/other", "other", RetryPolicy.builder().retryOn(Set.of(RetryOn.CONNECT_FAILURE, RetryOn.RETRIABLE_4XX)).build()));
+      assertThat(get(base + "/refused").statusCode()).isEqualTo(200);
+      assertThat(refusing.requests.get()).isEqualTo(2);
+      assertThat(get(base + "/other").statusCode()).isEqualTo(503);
+      assertThat(other.requests.get()).isEqualTo(1);
+    }
+  }
 }

@@ -62,12 +62,17 @@ final class ScriptedBackend implements AutoCloseable {
       return new Action(Kind.CLOSE_MID_RESPONSE, 200, Map.of(), 0);
     }
 
+    /** HTTP/2 only: RST_STREAM with REFUSED_STREAM. */
+    static Action refuseStream() {
+      return new Action(Kind.REFUSE_STREAM, 0, Map.of(), 0);
+    }
+
     static Action delayed(long ms) {
       return new Action(Kind.RESPOND, 200, Map.of(), ms);
     }
   }
 
-  enum Kind { RESPOND, HANG, CLOSE, CLOSE_MID_RESPONSE }
+  enum Kind { RESPOND, HANG, CLOSE, CLOSE_MID_RESPONSE, REFUSE_STREAM }
 
   /** What the backend saw of one request. */
   record Seen(String uri, Map<String, String> headers, int bodyLength) {}
@@ -80,6 +85,11 @@ final class ScriptedBackend implements AutoCloseable {
   private final Channel server;
 
   ScriptedBackend(Transport transport, String name) {
+    this(transport, name, false);
+  }
+
+  /** With {@code http2}, speaks h2c (prior knowledge) and each stream is a request. */
+  ScriptedBackend(Transport transport, String name, boolean http2) {
     this.name = name;
     this.server = new ServerBootstrap()
         .group(transport.eventLoops())
@@ -87,6 +97,17 @@ final class ScriptedBackend implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (http2) {
+              ch.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer().build(),
+                  new io.netty.handler.codec.http2.Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel stream) {
+                      stream.pipeline().addLast(new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true),
+                          new HttpObjectAggregator(64 * 1024 * 1024), new Handler());
+                    }
+                  }));
+              return;
+            }
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024), new Handler());
           }
         })
@@ -126,6 +147,8 @@ final class ScriptedBackend implements AutoCloseable {
       switch (a.kind()) {
         case HANG -> { }
         case CLOSE -> ctx.close();
+        case REFUSE_STREAM -> ctx.writeAndFlush(
+            new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(io.netty.handler.codec.http2.Http2Error.REFUSED_STREAM));
         case CLOSE_MID_RESPONSE -> {
           HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
           r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 1000).set("x-backend", name);
