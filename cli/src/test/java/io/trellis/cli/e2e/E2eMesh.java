@@ -46,8 +46,9 @@ import picocli.CommandLine;
  * a control plane process, and Trellis proxies (gateway, sidecar) as processes. Everything it
  * starts it stops in {@link #close()}, processes by their own PIDs.
  *
- * <p>The proxies announce {@code TRELLIS_LOCAL_MODE: LOOPBACK} in their node metadata; see {@link
- * LocalTranslationControlPlane} for why.
+ * <p>{@link #startGateway} and {@link #startSidecar} announce {@code TRELLIS_LOCAL_MODE: LOOPBACK} in
+ * their node metadata for {@link #startControlPlane} (see {@link LocalTranslationControlPlane} for
+ * why); {@link #startStandardControlPlane} and {@link #startStandardGateway} are the plain commands.
  */
 final class E2eMesh implements AutoCloseable {
   static final String GATEWAY_ID = "router~127.0.0.1~ingressgateway-0.istio-system~istio-system.svc.cluster.local";
@@ -175,6 +176,37 @@ final class E2eMesh implements AutoCloseable {
                 logDir,
                 LocalTranslationControlPlane.class.getName(),
                 List.of(configDir.toString(), stateDir.toString(), String.valueOf(xdsPort))));
+  }
+
+  /**
+   * {@code trellis control-plane} itself, as a user runs it: the standard translation, no local-mesh
+   * rewrite. The API and monitoring ports are given free ports so nothing shared is bound.
+   */
+  void startStandardControlPlane() throws IOException {
+    controlPlane =
+        started(
+            TrellisProcess.trellis(
+                "control-plane",
+                logDir,
+                List.of(
+                    "control-plane", "--config", configDir.toString(), "--xds-port", String.valueOf(xdsPort),
+                    "--api-port", String.valueOf(freePort()), "--monitoring-port", String.valueOf(freePort()),
+                    "--state-dir", stateDir.toString())));
+  }
+
+  /**
+   * {@code trellis proxy --xds} as the ingress gateway, exactly as a user runs it: the bootstrap is
+   * the command's own, with no local-mesh metadata. Only listeners the Gateway asks for are bound
+   * (the mesh's Gateway binds 127.0.0.1).
+   */
+  TrellisProcess startStandardGateway(int adminPort) throws IOException {
+    return started(
+        TrellisProcess.trellis(
+            "gateway",
+            logDir,
+            List.of(
+                "proxy", "--xds", "127.0.0.1:" + xdsPort, "--role", "gateway", "--namespace", "istio-system",
+                "--labels", "istio=ingressgateway,app=istio-ingressgateway", "--admin-port", String.valueOf(adminPort))));
   }
 
   /** {@code trellis proxy} as the ingress gateway (labels {@code istio: ingressgateway}). */
