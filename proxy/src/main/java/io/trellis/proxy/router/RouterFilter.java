@@ -555,9 +555,12 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   @Override
   public FilterStatus decodeData(HttpContent data, boolean endStream) {
+    // the part says by its type whether it ends the request: replays and shadows rely on that
+    if (endStream != data instanceof LastHttpContent) {
+      data = endStream ? new io.netty.handler.codec.http.DefaultLastHttpContent(data.content()) : new DefaultHttpContent(data.content());
+    }
     if (shadows != null) {
-      sendToShadows(endStream && !(data instanceof LastHttpContent)
-          ? new io.netty.handler.codec.http.DefaultLastHttpContent(data.content()) : data);
+      sendToShadows(data);
     }
     if (buffer != null && !holdForRetry(data, endStream)) {
       return FilterStatus.STOP_ITERATION;
@@ -568,11 +571,11 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     }
     if (endStream) {
       requestDone = true;
-      upstream.send(data instanceof LastHttpContent ? data : new io.netty.handler.codec.http.DefaultLastHttpContent(data.content()));
+      upstream.send(data);
       startTimer();
       startPerTryTimers();
     } else {
-      upstream.send(data instanceof LastHttpContent ? new DefaultHttpContent(data.content()) : data);
+      upstream.send(data);
       if (upstream.connected() && !upstream.writable() && !pausedForUpstream) {
         pausedForUpstream = true;
         cb.pauseRequestReading();

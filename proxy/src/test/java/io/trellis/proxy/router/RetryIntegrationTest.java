@@ -253,6 +253,18 @@ class RetryIntegrationTest {
       assertThat(b.requests.get()).isEqualTo(4);
       assertThat(b.seen.get(3).bodyLength()).isEqualTo(4096);
       assertThat(f.counter("cluster.body.upstream_rq_retry")).isEqualTo(2);
+
+      // replayed bodies end where the original did: over HTTP/2 and chunked HTTP/1.1, each attempt gets the whole body
+      b.always(Action.ok());
+      b.then(Action.status(503));
+      io.trellis.proxy.http.testing.Curl.Response h2 = io.trellis.proxy.http.testing.Curl.run("--http2-prior-knowledge",
+          "--data-binary", "x".repeat(700), base + "/h2");
+      assertThat(h2.status()).isEqualTo(200);
+      b.then(Action.status(503));
+      io.trellis.proxy.http.testing.Curl.Response chunked = io.trellis.proxy.http.testing.Curl.run("-H", "Transfer-Encoding: chunked",
+          "--data-binary", "y".repeat(900), base + "/chunked");
+      assertThat(chunked.status()).isEqualTo(200);
+      assertThat(b.seen.subList(4, 8).stream().map(ScriptedBackend.Seen::bodyLength).toList()).containsExactly(700, 700, 900, 900);
     }
   }
 
