@@ -31,6 +31,9 @@ public final class HealthChecker {
   /** Told when a host's health by this checker changes. */
   public interface Listener {
     void healthChanged(Object owner, boolean healthy);
+
+    /** Every passed check, healthy or not (outlier detection may return an ejected host on it). */
+    default void checkPassed(Object owner) {}
   }
 
   /** A host to check: the cluster's own object for it, and where to reach it. */
@@ -199,6 +202,7 @@ public final class HealthChecker {
       firstCheck = false;
       if (outcome == ProbeOutcome.PASS) {
         stats.success.inc();
+        listener.checkPassed(target.owner());
         failures = 0;
         if (!healthy && (wasFirst || ++passes >= config.healthyThreshold())) {
           passes = 0;

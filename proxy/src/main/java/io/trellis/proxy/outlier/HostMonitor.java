@@ -96,6 +96,12 @@ public final class HostMonitor {
     }
   }
 
+  void resetConsecutive() {
+    consecutive5xx.set(0);
+    consecutiveGatewayFailure.set(0);
+    consecutiveLocalOriginFailure.set(0);
+  }
+
   @Override
   public String toString() {
     return String.valueOf(owner);

@@ -214,6 +214,22 @@ public final class OutlierDetector {
     }
   }
 
+  /**
+   * An active health check of the host passed: with {@code successful_active_health_check_uneject_host}
+   * (Envoy's default) an ejected host returns now, its error counts cleared.
+   */
+  public synchronized void activeHealthCheckPassed(HostMonitor m) {
+    if (closed || !config.successfulActiveHealthCheckUnejectHost() || !m.ejected || !hosts.contains(m)) {
+      return;
+    }
+    m.ejected = false;
+    m.backSinceMillis = clock.millis();
+    m.resetConsecutive();
+    ejectedCount--;
+    stats.ejectionsActive.dec();
+    listener.ejectionChanged(m, false);
+  }
+
   /** The cluster version went away: its ejections stop counting in the shared gauge. */
   public synchronized void close() {
     if (closed) {

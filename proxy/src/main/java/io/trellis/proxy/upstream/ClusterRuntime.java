@@ -110,7 +110,21 @@ final class ClusterRuntime implements UpstreamCluster {
         case HealthCheck.Tcp tcp -> new TcpHealthProbe(transport, checkLoop, tcp, connectTimeout);
       };
       this.health = new HealthChecker(hc, probe, HealthScheduler.of(checkLoop), random,
-          () -> stats.cxTotal.get() > 0, new HealthCheckStats(statsStore, config.name()), this::onHealthChanged);
+          () -> stats.cxTotal.get() > 0, new HealthCheckStats(statsStore, config.name()),
+          new HealthChecker.Listener() {
+            @Override
+            public void healthChanged(Object owner, boolean healthy) {
+              onHealthChanged(owner, healthy);
+            }
+
+            @Override
+            public void checkPassed(Object owner) {
+              HostMonitor m = ((UpstreamHost) owner).outlierMonitor();
+              if (m != null) {
+                outlier.activeHealthCheckPassed(m);
+              }
+            }
+          });
     }
   }
 

@@ -2,7 +2,7 @@ package io.trellis.proxy.upstream;
 
 /**
  * One reason a host is not healthy. A host serves traffic only while none is set; each source of
- * health information (EDS today; active health checks and outlier detection later) owns its flag, so
+ * health information (EDS, active health checks, outlier detection) owns its flag, so
  * one source clearing its verdict never overrides another's.
  */
 public enum HealthFlag {

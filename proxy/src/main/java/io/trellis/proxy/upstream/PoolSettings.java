@@ -7,8 +7,8 @@ import java.time.Duration;
 /**
  * What a connection pool needs from its cluster's configuration, resolved once per cluster.
  *
- * @param maxConnectionsPerPool connections one pool opens at most (circuit breakers will make this
- *     cluster-wide); further requests wait
+ * @param maxConnectionsPerPool connections one pool opens at most, a bound beside the cluster-wide
+ *     circuit breakers; further requests wait
  * @param maxPendingRequestsPerPool requests waiting for a connection at most; more fail with OVERFLOW
  */
 record PoolSettings(
@@ -20,7 +20,7 @@ record PoolSettings(
     Http2Options http2,
     int maxConnectionsPerPool,
     int maxPendingRequestsPerPool) {
-  /** Envoy's default circuit-breaker limits (1024 connections, 1024 pending), applied per pool until breakers exist. */
+  /** Per-pool bounds equal to Envoy's default breaker limits; the cluster-wide breakers usually bind first. */
   static final int DEFAULT_MAX_CONNECTIONS = 1024;
   static final int DEFAULT_MAX_PENDING = 1024;
   /** Envoy's default max_request_headers_kb, applied to upstream responses. */

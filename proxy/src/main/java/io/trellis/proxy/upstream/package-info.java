@@ -17,7 +17,15 @@
  * Pools are confined to their event loop and take no locks: {@code Http1ConnectionPool} keeps idle
  * keep-alive connections, {@code Http2ConnectionPool} multiplexes within SETTINGS and GOAWAY, and
  * {@code AlpnConnectionPool} learns from the first TLS handshake which of the two a host speaks.
- * Health flags are per source ({@link io.trellis.proxy.upstream.HealthFlag}) so that active health
- * checks and outlier detection can be added beside EDS health without overriding one another.
+ * Health flags are per source ({@link io.trellis.proxy.upstream.HealthFlag}): EDS, active health checks
+ * ({@code io.trellis.proxy.health}) and outlier detection ({@code io.trellis.proxy.outlier}) each set
+ * their own, and a host serves only while none is set; a change rebuilds the balancer on the control
+ * loop, where priority failover and the panic threshold apply.
+ *
+ * <p>Circuit breakers are per cluster version and priority, shared by every pool and loop:
+ * {@code ResourceLimit}s checked and counted with atomics. A pool with no connection may always open
+ * one (as in Envoy), so requests queued on a loop are never stranded by other loops' connections.
+ * Pools do not know a route's priority, so they count against the DEFAULT thresholds; the router asks
+ * for retry slots of either priority through {@link io.trellis.proxy.upstream.UpstreamCluster#tryAcquireRetry}.
  */
 package io.trellis.proxy.upstream;

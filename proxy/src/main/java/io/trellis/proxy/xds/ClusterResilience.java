@@ -127,6 +127,9 @@ public final class ClusterResilience {
       b.failurePercentageRequestVolume(u32(p.getFailurePercentageRequestVolume().getValue()));
     }
     b.splitExternalLocalOriginErrors(p.getSplitExternalLocalOriginErrors());
+    if (p.hasSuccessfulActiveHealthCheckUnejectHost()) {
+      b.successfulActiveHealthCheckUnejectHost(p.getSuccessfulActiveHealthCheckUnejectHost().getValue());
+    }
     return errors.build(b::build);
   }
 

@@ -248,6 +248,26 @@ class OutlierDetectorTest {
   }
 
   @Test
+  void aPassedActiveHealthCheckReturnsAnEjectedHostUnlessTurnedOff() {
+    OutlierDetector d = detector(OutlierDetection.builder().maxEjectionPercent(100).build());
+    HostMonitor h = hosts(d, 2).get(0);
+    statuses(h, 500, 5);
+    d.activeHealthCheckPassed(h);
+    assertThat(h.ejected()).isFalse();
+    assertThat(active()).isZero();
+    assertThat(events).containsExactly("eject h0", "return h0");
+    statuses(h, 500, 4); // counters were cleared on return: four more do not eject
+    assertThat(h.ejected()).isFalse();
+
+    OutlierDetector off = detector(OutlierDetection.builder().maxEjectionPercent(100)
+        .successfulActiveHealthCheckUnejectHost(false).build());
+    HostMonitor o = hosts(off, 2).get(0);
+    statuses(o, 500, 5);
+    off.activeHealthCheckPassed(o);
+    assertThat(o.ejected()).isTrue();
+  }
+
+  @Test
   void invalidConfigurationNamesTheField() {
     assertThatThrownBy(() -> OutlierDetection.builder().maxEjectionPercent(101).build())
         .hasMessage("max_ejection_percent: 101 (expected: 0..100)");

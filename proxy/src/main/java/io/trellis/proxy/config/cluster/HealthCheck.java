@@ -155,6 +155,18 @@ public record HealthCheck(
       receive = receive.stream().map(byte[]::clone).toList();
     }
 
+    /** A copy: the record stays immutable. */
+    @Override
+    public byte[] send() {
+      return send.clone();
+    }
+
+    /** Copies: the record stays immutable. */
+    @Override
+    public List<byte[]> receive() {
+      return receive.stream().map(byte[]::clone).toList();
+    }
+
     public static Tcp connectOnly() {
       return new Tcp(new byte[0], List.of());
     }

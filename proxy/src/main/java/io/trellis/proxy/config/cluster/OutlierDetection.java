@@ -32,6 +32,8 @@ import java.time.Duration;
  * @param failurePercentageRequestVolume default 50
  * @param splitExternalLocalOriginErrors {@code split_external_local_origin_errors}: count connect failures,
  *     resets and timeouts apart from the upstream's own 5xx answers
+ * @param successfulActiveHealthCheckUnejectHost {@code successful_active_health_check_uneject_host},
+ *     default true: with active health checking, a passed check returns an ejected host at once
  */
 public record OutlierDetection(
     int consecutive5xx,
@@ -55,7 +57,8 @@ public record OutlierDetection(
     int failurePercentageThreshold,
     int failurePercentageMinimumHosts,
     int failurePercentageRequestVolume,
-    boolean splitExternalLocalOriginErrors) {
+    boolean splitExternalLocalOriginErrors,
+    boolean successfulActiveHealthCheckUnejectHost) {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_BASE_EJECTION_TIME = Duration.ofSeconds(30);
@@ -133,6 +136,7 @@ public record OutlierDetection(
     private int failurePercentageMinimumHosts = 5;
     private int failurePercentageRequestVolume = 50;
     private boolean splitExternalLocalOriginErrors;
+    private boolean successfulActiveHealthCheckUnejectHost = true;
 
     private Builder() {}
 
@@ -158,6 +162,7 @@ public record OutlierDetection(
     public Builder failurePercentageMinimumHosts(int v) { failurePercentageMinimumHosts = v; return this; }
     public Builder failurePercentageRequestVolume(int v) { failurePercentageRequestVolume = v; return this; }
     public Builder splitExternalLocalOriginErrors(boolean v) { splitExternalLocalOriginErrors = v; return this; }
+    public Builder successfulActiveHealthCheckUnejectHost(boolean v) { successfulActiveHealthCheckUnejectHost = v; return this; }
 
     public OutlierDetection build() {
       return new OutlierDetection(consecutive5xx, consecutiveGatewayFailure, consecutiveLocalOriginFailure, interval,
@@ -165,7 +170,8 @@ public record OutlierDetection(
           enforcingConsecutiveGatewayFailure, enforcingConsecutiveLocalOriginFailure, enforcingSuccessRate,
           enforcingLocalOriginSuccessRate, enforcingFailurePercentage, enforcingFailurePercentageLocalOrigin,
           successRateMinimumHosts, successRateRequestVolume, successRateStdevFactor, failurePercentageThreshold,
-          failurePercentageMinimumHosts, failurePercentageRequestVolume, splitExternalLocalOriginErrors);
+          failurePercentageMinimumHosts, failurePercentageRequestVolume, splitExternalLocalOriginErrors,
+          successfulActiveHealthCheckUnejectHost);
     }
   }
 }
