@@ -110,6 +110,14 @@ final class Http1Stream implements UpstreamStream {
   }
 
   @Override
+  public void resetOnTimeout() {
+    if (!done) {
+      connection.context().reportLocal(connection.host(), io.trellis.proxy.outlier.LocalOriginEvent.TIMEOUT);
+    }
+    reset();
+  }
+
+  @Override
   public Host host() {
     return connection.host();
   }

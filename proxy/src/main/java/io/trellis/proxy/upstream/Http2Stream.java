@@ -87,6 +87,14 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
   }
 
   @Override
+  public void resetOnTimeout() {
+    if (!done) {
+      ctx.reportLocal(host, io.trellis.proxy.outlier.LocalOriginEvent.TIMEOUT);
+    }
+    reset();
+  }
+
+  @Override
   public Host host() {
     return host;
   }

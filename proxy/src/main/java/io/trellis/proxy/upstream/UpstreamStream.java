@@ -33,6 +33,15 @@ public interface UpstreamStream {
    */
   void reset();
 
+  /**
+   * Abandons the exchange because a timeout (per-try or route) expired: as {@link #reset()}, and the
+   * host's outlier detection counts it as a local-origin timeout (Envoy's 504 for consecutive 5xx and
+   * gateway failures), so a host that hangs is ejected like one that fails.
+   */
+  default void resetOnTimeout() {
+    reset();
+  }
+
   /** The host this stream talks to. */
   Host host();
 
