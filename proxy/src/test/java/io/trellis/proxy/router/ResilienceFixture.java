@@ -63,8 +63,13 @@ final class ResilienceFixture implements AutoCloseable {
 
   /** Serves {@code routes} on one listener with a catch-all virtual host; returns the base URL. */
   String serve(Route... routes) {
+    return serve(b -> b, routes);
+  }
+
+  /** As {@link #serve(Route...)}, with connection-manager settings. */
+  String serve(java.util.function.UnaryOperator<HttpConnectionManagerConfig.Builder> hcm, Route... routes) {
     RouteConfig config = new RouteConfig("r", List.of(new VirtualHostConfig("vh", List.of("*"), List.of(routes))));
-    listeners.applyListeners(List.of(ProxyFixture.listener("l", HttpConnectionManagerConfig.builder("res").routeConfig(config).build())));
+    listeners.applyListeners(List.of(ProxyFixture.listener("l", hcm.apply(HttpConnectionManagerConfig.builder("res").routeConfig(config)).build())));
     return "http://127.0.0.1:" + listeners.boundPort("l");
   }
 

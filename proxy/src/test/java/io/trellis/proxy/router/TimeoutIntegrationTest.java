@@ -75,4 +75,41 @@ class TimeoutIntegrationTest {
       assertThat(r.header("grpc-status")).isEqualTo("4");
     }
   }
+
+  @Test
+  void connectionManagerTimeoutsAnswer408() throws Exception {
+    try (ResilienceFixture f = new ResilienceFixture()) {
+      ScriptedBackend slow = f.backend("slow").always(Action.delayed(3000));
+      f.cluster("slow", slow.port());
+      String base = f.serve(h -> h.streamIdleTimeout(Duration.ofMillis(300)).requestTimeout(Duration.ofMillis(600)),
+          new Route("all", RouteMatch.prefix("/"), ForwardAction.builder(new ClusterSpecifier.Cluster("slow")).timeout(Duration.ZERO).build()));
+      // nothing moves for longer than stream_idle_timeout while the backend thinks: 408 SI
+      assertThat(Curl.run(base + "/idle").status()).isEqualTo(408);
+      StreamInfo idle = finished(f, "all");
+      assertThat(idle.flagsString()).isEqualTo("SI");
+      assertThat(idle.responseCodeDetails()).isEqualTo("stream_idle_timeout");
+      assertThat(f.counter("http.res.downstream_rq_idle_timeout")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRequestBodyThatDoesNotCompleteInTimeGets408() throws Exception {
+    try (ResilienceFixture f = new ResilienceFixture()) {
+      ScriptedBackend slow = f.backend("slow");
+      f.cluster("slow", slow.port());
+      String base = f.serve(h -> h.streamIdleTimeout(Duration.ZERO).requestTimeout(Duration.ofMillis(400)),
+          new Route("all", RouteMatch.prefix("/"), ForwardAction.to("slow")));
+      int port = java.net.URI.create(base).getPort();
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        byte[] buf = new byte[4096];
+        String response = new String(buf, 0, s.getInputStream().read(buf), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(response).startsWith("HTTP/1.1 408");
+      }
+      assertThat(finished(f, "all").responseCodeDetails()).isEqualTo("request_overall_timeout");
+    }
+  }
 }
