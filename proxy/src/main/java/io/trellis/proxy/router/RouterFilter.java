@@ -81,6 +81,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private ShadowRequest[] shadows;
   private boolean retrySlotHeld;
   private ScheduledFuture<?> durationTimer;
+  private boolean retryAfterTimeout;
 
   RouterFilter(RouterFilterProvider.RouterSettings settings, HttpFilterCallbacks cb) {
     this.settings = settings;
@@ -294,6 +295,9 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       if (action.includeAttemptCountInRequest()) {
         request.headers().set(ATTEMPT_COUNT, Integer.toString(n));
       }
+      if (n > 1 && action.includeIsTimeoutRetryHeader()) {
+        request.headers().set("x-envoy-is-timeout-retry", retryAfterTimeout ? "true" : "false");
+      }
       if (n > 1 && action.hostRewrite() instanceof HostRewrite.Auto && !host.hostname().isEmpty()) {
         request.headers().set(HttpHeaderNames.HOST, host.hostname());
       }
@@ -401,6 +405,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   private void scheduleRetry() {
     upstream = null;
+    retryAfterTimeout = false;
     cancelPerTryTimers();
     clusterStats.rqRetry.inc();
     if (pausedForUpstream) {
@@ -475,6 +480,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     if (retry.retriableTimeout()) {
       if (mayRetry()) {
         scheduleRetry();
+        retryAfterTimeout = true;
         return;
       }
       noRetry();

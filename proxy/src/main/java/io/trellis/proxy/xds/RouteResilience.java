@@ -65,6 +65,7 @@ final class RouteResilience {
       b.maxStreamDuration(ProtoValues.duration(a.getMaxStreamDuration().getMaxStreamDuration()));
     }
     b.includeAttemptCount(vh.getIncludeRequestAttemptCount(), vh.getIncludeAttemptCountInResponse());
+    b.includeIsTimeoutRetryHeader(vh.getIncludeIsTimeoutRetryHeader());
     if (proto.hasPerRequestBufferLimitBytes()) {
       b.bufferLimitBytes(proto.getPerRequestBufferLimitBytes().getValue());
     } else if (vh.hasPerRequestBufferLimitBytes()) {

@@ -184,13 +184,14 @@ class RetryIntegrationTest {
       ScriptedBackend b = f.backend("down").always(Action.status(503));
       f.cluster("down", b.port());
       String base = f.serve(route("/", "down", RetryPolicy.builder().retryOn(Set.of(RetryOn.FIVE_XX)).numRetries(2).build(),
-          a -> a.includeAttemptCount(true, true)));
+          a -> a.includeAttemptCount(true, true).includeIsTimeoutRetryHeader(true)));
       HttpResponse<String> r = get(base + "/d");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.body()).isEqualTo("backend down");
       assertThat(r.headers().firstValue("x-envoy-attempt-count")).hasValue("3");
       assertThat(b.requests.get()).isEqualTo(3);
       assertThat(b.seen.stream().map(s -> s.headers().get("x-envoy-attempt-count")).toList()).containsExactly("1", "2", "3");
+      assertThat(b.seen.stream().map(s -> s.headers().get("x-envoy-is-timeout-retry")).toList()).containsExactly(null, "false", "false");
       assertThat(f.counter("cluster.down.upstream_rq_retry")).isEqualTo(2);
       assertThat(f.counter("cluster.down.upstream_rq_retry_limit_exceeded")).isEqualTo(1);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !f.finished.isEmpty());
@@ -208,11 +209,14 @@ class RetryIntegrationTest {
       f.cluster("hang", b.port());
       f.cluster("hang2", b2.port());
       String base = f.serve(
-          route("/retried", "hang", RetryPolicy.builder().retryOn(Set.of(RetryOn.FIVE_XX)).perTryTimeout(Duration.ofMillis(300)).build()),
+          route("/retried", "hang", RetryPolicy.builder().retryOn(Set.of(RetryOn.FIVE_XX)).perTryTimeout(Duration.ofMillis(300)).build(),
+              a -> a.includeIsTimeoutRetryHeader(true)),
           route("/notretried", "hang2", RetryPolicy.builder().retryOn(Set.of(RetryOn.RETRIABLE_4XX)).perTryTimeout(Duration.ofMillis(300)).build()));
       HttpResponse<String> r = get(base + "/retried");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(b.requests.get()).isEqualTo(2);
+      assertThat(b.seen.get(1).headers().get("x-envoy-is-timeout-retry")).isEqualTo("true");
+      assertThat(b.seen.get(0).headers()).doesNotContainKey("x-envoy-is-timeout-retry");
       assertThat(f.counter("cluster.hang.upstream_rq_per_try_timeout")).isEqualTo(1);
       assertThat(f.counter("cluster.hang.upstream_rq_retry")).isEqualTo(1);
       // a per-try timeout that retry_on does not cover answers 504 UT at once

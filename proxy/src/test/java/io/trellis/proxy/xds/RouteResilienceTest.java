@@ -58,7 +58,7 @@ class RouteResilienceTest {
                 .setNumerator(50).setDenominator(FractionalPercent.DenominatorType.TEN_THOUSAND))))
         .addRequestMirrorPolicies(RouteAction.RequestMirrorPolicy.newBuilder().setCluster("all"))
         .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(ms(30_000)));
-    VirtualHost vh = VirtualHost.newBuilder().setName("vh").setIncludeRequestAttemptCount(true)
+    VirtualHost vh = VirtualHost.newBuilder().setName("vh").setIncludeRequestAttemptCount(true).setIncludeIsTimeoutRetryHeader(true)
         .setPerRequestBufferLimitBytes(UInt32Value.of(4096)).build();
     ValidationErrors errors = ValidationErrors.forResource("RouteConfiguration", "rc");
     ForwardAction f = apply(vh, route(a), errors);
@@ -80,6 +80,7 @@ class RouteResilienceTest {
     assertThat(f.maxStreamDuration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(f.includeAttemptCountInRequest()).isTrue();
     assertThat(f.includeAttemptCountInResponse()).isFalse();
+    assertThat(f.includeIsTimeoutRetryHeader()).isTrue();
     assertThat(f.bufferLimitBytes()).isEqualTo(4096);
   }
 

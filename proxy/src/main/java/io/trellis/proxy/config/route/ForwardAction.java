@@ -26,6 +26,8 @@ import java.util.List;
  *     {@code include_request_attempt_count})
  * @param includeAttemptCountInResponse send {@code x-envoy-attempt-count} downstream (the virtual
  *     host's {@code include_attempt_count_in_response})
+ * @param includeIsTimeoutRetryHeader send {@code x-envoy-is-timeout-retry} on retries (the virtual
+ *     host's {@code include_is_timeout_retry_header})
  * @param bufferLimitBytes how much request body may be held for retries and mirrors (Envoy's
  *     {@code per_request_buffer_limit_bytes}; default 1 MiB, as Envoy's connection buffer limit)
  */
@@ -43,6 +45,7 @@ public record ForwardAction(
     Duration maxStreamDuration,
     boolean includeAttemptCountInRequest,
     boolean includeAttemptCountInResponse,
+    boolean includeIsTimeoutRetryHeader,
     int bufferLimitBytes)
     implements RouteAction {
 
@@ -91,6 +94,7 @@ public record ForwardAction(
         .requestMirrorPolicies(requestMirrorPolicies)
         .maxStreamDuration(maxStreamDuration)
         .includeAttemptCount(includeAttemptCountInRequest, includeAttemptCountInResponse)
+        .includeIsTimeoutRetryHeader(includeIsTimeoutRetryHeader)
         .bufferLimitBytes(bufferLimitBytes);
   }
 
@@ -109,6 +113,7 @@ public record ForwardAction(
     private Duration maxStreamDuration;
     private boolean includeAttemptCountInRequest;
     private boolean includeAttemptCountInResponse;
+    private boolean includeIsTimeoutRetryHeader;
     private int bufferLimitBytes;
 
     private Builder(ClusterSpecifier cluster) {
@@ -171,6 +176,11 @@ public record ForwardAction(
       return this;
     }
 
+    public Builder includeIsTimeoutRetryHeader(boolean v) {
+      includeIsTimeoutRetryHeader = v;
+      return this;
+    }
+
     /** Zero means the default (1 MiB). */
     public Builder bufferLimitBytes(int v) {
       bufferLimitBytes = v;
@@ -180,7 +190,7 @@ public record ForwardAction(
     public ForwardAction build() {
       return new ForwardAction(cluster, prefixRewrite, regexRewrite, hostRewrite, timeout, idleTimeout,
           grpcTimeoutHeaderMax, hashPolicies, retryPolicy, requestMirrorPolicies, maxStreamDuration,
-          includeAttemptCountInRequest, includeAttemptCountInResponse, bufferLimitBytes);
+          includeAttemptCountInRequest, includeAttemptCountInResponse, includeIsTimeoutRetryHeader, bufferLimitBytes);
     }
   }
 }
