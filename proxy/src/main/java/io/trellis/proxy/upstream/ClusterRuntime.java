@@ -67,6 +67,7 @@ final class ClusterRuntime implements UpstreamCluster {
   private ScheduledFuture<?> cleanup;
   private DnsDiscovery dns;
   private final ClusterLimits limits;
+  private final PoolContext highPriorityContext;
   private final OutlierDetector outlier;
   private ScheduledFuture<?> outlierTimer;
   private boolean rebuildQueued; // guarded by this
@@ -91,11 +92,15 @@ final class ClusterRuntime implements UpstreamCluster {
       tls = UpstreamTls.create(config.tls(), UpstreamTls.alpnFor(config.tls(), h2, h1));
     }
     this.limits = new ClusterLimits(config.circuitBreakers(), statsStore, config.name());
-    // Pools do not know a request's route priority: every pool counts against the DEFAULT thresholds.
+    // Each routing priority has its own pools, counted against its own thresholds (as Envoy does).
     ClusterLimits.PriorityLimits poolLimits = limits.of(RoutingPriority.DEFAULT);
     this.poolContext = new PoolContext(config.name(), settings,
         new UpstreamConnector(transport, settings, config.tcpKeepalive(), tls, stats, poolLimits.connections()), stats,
         poolLimits);
+    ClusterLimits.PriorityLimits highLimits = limits.of(RoutingPriority.HIGH);
+    this.highPriorityContext = new PoolContext(config.name(), settings,
+        new UpstreamConnector(transport, settings, config.tcpKeepalive(), tls, stats, highLimits.connections()), stats,
+        highLimits);
     this.outlier = config.outlierDetection() == null || config.type() == DiscoveryType.ORIGINAL_DST ? null
         : new OutlierDetector(config.outlierDetection(), clock, random, new OutlierStats(statsStore, config.name()),
             this::onEjectionChanged);
@@ -228,23 +233,56 @@ final class ClusterRuntime implements UpstreamCluster {
     UpstreamHost h = own(host);
     LoopPools pools = h.pools(eventLoop); // the common case: no allocation, no lock
     if (pools == null) {
-      ResourceLimit poolLimit = poolContext.limits().connectionPools();
-      if (!poolLimit.tryAcquire()) {
-        stats.cxPoolOverflow.inc();
-        UpstreamFailure overflow = new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW,
-            "cluster " + name() + ": max_connection_pools " + poolLimit.max() + " reached (host " + h + ")");
-        return () -> eventLoop.newFailedFuture(overflow);
-      }
-      boolean[] created = new boolean[1];
-      pools = h.createPools(eventLoop, loop -> {
-        created[0] = true;
-        return new LoopPools(loop, h, poolContext, selection);
-      });
-      if (!created[0]) {
-        poolLimit.release(); // another thread created them first
+      pools = createPools(h, eventLoop, RoutingPriority.DEFAULT);
+      if (pools == null) {
+        return overflowPool(h, eventLoop, RoutingPriority.DEFAULT);
       }
     }
     return pools.pool(downstreamProtocol);
+  }
+
+  @Override
+  public HttpConnectionPool httpPool(Host host, EventLoop eventLoop, HttpProtocol downstreamProtocol,
+      RoutingPriority priority) {
+    if (priority != RoutingPriority.HIGH) {
+      return httpPool(host, eventLoop, downstreamProtocol);
+    }
+    UpstreamHost h = own(host);
+    LoopPools pools = h.highPriorityPools(eventLoop);
+    if (pools == null) {
+      pools = createPools(h, eventLoop, RoutingPriority.HIGH);
+      if (pools == null) {
+        return overflowPool(h, eventLoop, RoutingPriority.HIGH);
+      }
+    }
+    return pools.pool(downstreamProtocol);
+  }
+
+  /** Creates the pools of {@code h} on a loop if max_connection_pools allows; {@code null} when not. */
+  private LoopPools createPools(UpstreamHost h, EventLoop eventLoop, RoutingPriority priority) {
+    PoolContext ctx = priority == RoutingPriority.HIGH ? highPriorityContext : poolContext;
+    ResourceLimit poolLimit = ctx.limits().connectionPools();
+    if (!poolLimit.tryAcquire()) {
+      return null;
+    }
+    boolean[] created = new boolean[1];
+    java.util.function.Function<EventLoop, LoopPools> factory = loop -> {
+      created[0] = true;
+      return new LoopPools(loop, h, ctx, selection);
+    };
+    LoopPools pools = priority == RoutingPriority.HIGH
+        ? h.createHighPriorityPools(eventLoop, factory) : h.createPools(eventLoop, factory);
+    if (!created[0]) {
+      poolLimit.release(); // another thread created them first
+    }
+    return pools;
+  }
+
+  private HttpConnectionPool overflowPool(UpstreamHost h, EventLoop eventLoop, RoutingPriority priority) {
+    stats.cxPoolOverflow.inc();
+    UpstreamFailure overflow = new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW, "cluster " + name()
+        + ": max_connection_pools " + limits.of(priority).connectionPools().max() + " reached (host " + h + ")");
+    return () -> eventLoop.newFailedFuture(overflow);
   }
 
   @Override
@@ -517,10 +555,12 @@ final class ClusterRuntime implements UpstreamCluster {
 
   /** A host leaves this cluster: its pools stop counting toward max_connection_pools, then drain. */
   private void retire(UpstreamHost h) {
-    int[] n = new int[1];
-    h.forEachPools(p -> n[0]++);
-    for (int i = 0; i < n[0]; i++) {
+    int[] counts = h.poolCounts();
+    for (int i = 0; i < counts[0]; i++) {
       poolContext.limits().connectionPools().release();
+    }
+    for (int i = 0; i < counts[1]; i++) {
+      highPriorityContext.limits().connectionPools().release();
     }
     h.drain();
   }

@@ -24,6 +24,16 @@ public interface UpstreamCluster {
   HttpConnectionPool httpPool(Host host, EventLoop eventLoop, HttpProtocol downstreamProtocol);
 
   /**
+   * As {@link #httpPool(Host, EventLoop, HttpProtocol)} for a request of the route's {@code priority}:
+   * HIGH-priority requests use pools of their own that count against the HIGH circuit-breaker
+   * thresholds. Clusters without per-priority pools use the one pool.
+   */
+  default HttpConnectionPool httpPool(Host host, EventLoop eventLoop, HttpProtocol downstreamProtocol,
+      RoutingPriority priority) {
+    return httpPool(host, eventLoop, downstreamProtocol);
+  }
+
+  /**
    * Opens a raw TCP connection to {@code host} on {@code eventLoop}, for tcp_proxy and CONNECT. The
    * channel has auto-read off and an empty pipeline past the transport (and TLS, when the cluster
    * originates it); the future fails on connect timeout or refusal.

@@ -27,6 +27,8 @@ public final class UpstreamHost implements Host {
   private final AtomicInteger healthFlags = new AtomicInteger();
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final Map<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
+  /** Pools for requests of routing priority HIGH: Envoy keeps them apart so they count against HIGH's breakers. */
+  private final Map<EventLoop, LoopPools> highPriorityPools = new ConcurrentHashMap<>();
   private volatile boolean draining;
   private volatile long lastChosenMillis;
   private volatile io.trellis.proxy.outlier.HostMonitor outlierMonitor;
@@ -138,6 +140,20 @@ public final class UpstreamHost implements Host {
     return pools.get(loop);
   }
 
+  /** The HIGH-priority pools of this host on {@code loop}, or {@code null} before their first use. */
+  LoopPools highPriorityPools(EventLoop loop) {
+    return highPriorityPools.get(loop);
+  }
+
+  LoopPools createHighPriorityPools(EventLoop loop, java.util.function.Function<EventLoop, LoopPools> factory) {
+    return highPriorityPools.computeIfAbsent(loop, factory);
+  }
+
+  /** How many pools of each priority exist: {DEFAULT, HIGH}. */
+  int[] poolCounts() {
+    return new int[] {pools.size(), highPriorityPools.size()};
+  }
+
   /** The pools of this host on {@code loop}, created now if needed. */
   LoopPools createPools(EventLoop loop, java.util.function.Function<EventLoop, LoopPools> factory) {
     return pools.computeIfAbsent(loop, factory);
@@ -145,12 +161,14 @@ public final class UpstreamHost implements Host {
 
   void forEachPools(Consumer<LoopPools> action) {
     pools.values().forEach(action);
+    highPriorityPools.values().forEach(action);
   }
 
   /** The host left its cluster: its pools close idle connections now and busy ones when they finish. */
   void drain() {
     draining = true;
     pools.values().forEach(p -> p.loop().execute(p::drain));
+    highPriorityPools.values().forEach(p -> p.loop().execute(p::drain));
   }
 
   boolean draining() {

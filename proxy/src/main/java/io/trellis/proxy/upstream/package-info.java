@@ -25,7 +25,7 @@
  * <p>Circuit breakers are per cluster version and priority, shared by every pool and loop:
  * {@code ResourceLimit}s checked and counted with atomics. A pool with no connection may always open
  * one (as in Envoy), so requests queued on a loop are never stranded by other loops' connections.
- * Pools do not know a route's priority, so they count against the DEFAULT thresholds; the router asks
- * for retry slots of either priority through {@link io.trellis.proxy.upstream.UpstreamCluster#tryAcquireRetry}.
+ * HIGH-priority requests get pools of their own (as in Envoy) that count against HIGH's thresholds; the
+ * router asks for retry slots through {@link io.trellis.proxy.upstream.UpstreamCluster#tryAcquireRetry}.
  */
 package io.trellis.proxy.upstream;

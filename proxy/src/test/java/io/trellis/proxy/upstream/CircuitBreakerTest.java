@@ -115,6 +115,33 @@ class CircuitBreakerTest extends UpstreamTestSupport {
   }
 
   @Test
+  void highPriorityRequestsUseTheirOwnPoolsAndThresholds() throws Exception {
+    TestBackend b = closing(TestBackend.http1("a"));
+    clusters.applyClusters(List.of(staticCluster("prio", b.port()).circuitBreakers(limits(1, 1, 1024, 3, 1024)).build()));
+    UpstreamCluster c = clusters.cluster("prio");
+    Exchange first = Exchange.start(c, loop, Exchange.get("/hold"), HttpProtocol.HTTP_1_1);
+    await().until(() -> b.heldCount() == 1);
+    Exchange second = Exchange.start(c, loop, Exchange.get("/hold"), HttpProtocol.HTTP_1_1);
+    await().until(() -> gauge("cluster.prio.upstream_rq_pending_active") == 1);
+    assertThat(failureOf(Exchange.start(c, loop, Exchange.get("/ok"), HttpProtocol.HTTP_1_1)).reason())
+        .isEqualTo(UpstreamFailure.Reason.OVERFLOW);
+
+    // DEFAULT is full; HIGH (Envoy's defaults here) opens its own connection and is served
+    Host host = c.chooseHost(LoadBalancerContext.NONE);
+    HttpConnectionPool high = c.httpPool(host, loop, HttpProtocol.HTTP_1_1, RoutingPriority.HIGH);
+    assertThat(high).isNotSameAs(c.httpPool(host, loop, HttpProtocol.HTTP_1_1));
+    assertThat(finish(Exchange.startOn(high, loop, Exchange.get("/ok"))).status()).isEqualTo(200);
+    assertThat(b.connections).hasValue(2);
+    assertThat(gauge("cluster.prio.circuit_breakers.high.cx_open")).isZero();
+    assertThat(gauge("cluster.prio.circuit_breakers.default.cx_open")).isEqualTo(1);
+    b.releaseHeld();
+    assertThat(finish(first).status()).isEqualTo(200);
+    await().until(() -> b.heldCount() == 1);
+    b.releaseHeld();
+    assertThat(finish(second).status()).isEqualTo(200);
+  }
+
+  @Test
   void retriesAreLimitedPerPriority() throws Exception {
     TestBackend b = closing(TestBackend.http1("a"));
     clusters.applyClusters(List.of(staticCluster("retry", b.port()).build())); // Envoy's default max_retries: 3
