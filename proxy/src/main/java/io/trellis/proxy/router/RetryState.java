@@ -25,6 +25,8 @@ final class RetryState {
   static final String RETRY_ON_HEADER = "x-envoy-retry-on";
   static final String MAX_RETRIES_HEADER = "x-envoy-max-retries";
   static final String GRPC_RETRY_ON_HEADER = "x-envoy-retry-grpc-on";
+  static final String RETRIABLE_STATUS_CODES_HEADER = "x-envoy-retriable-status-codes";
+  static final String RETRIABLE_HEADER_NAMES_HEADER = "x-envoy-retriable-header-names";
 
   private final Set<RetryOn> retryOn;
   private final int[] statusCodes;
@@ -82,7 +84,43 @@ final class RetryState {
     if (on.isEmpty()) {
       return null;
     }
+    String codes = request.get(RETRIABLE_STATUS_CODES_HEADER);
+    String names = request.get(RETRIABLE_HEADER_NAMES_HEADER);
+    if (codes != null || names != null) {
+      policy = withRequestConditions(policy, codes, names);
+    }
     return new RetryState(policy, on, numRetries, random);
+  }
+
+  /**
+   * Adds the request's {@code x-envoy-retriable-status-codes} and {@code x-envoy-retriable-header-names}
+   * to the policy's lists (they matter only under retriable-status-codes / retriable-headers);
+   * values that do not parse are skipped, as Envoy does.
+   */
+  private static RetryPolicy withRequestConditions(RetryPolicy policy, String codes, String names) {
+    List<Integer> allCodes = new ArrayList<>(policy.retriableStatusCodes());
+    if (codes != null) {
+      for (String c : codes.split(",")) {
+        try {
+          int code = Integer.parseInt(c.trim());
+          if (code >= 100 && code <= 599) {
+            allCodes.add(code);
+          }
+        } catch (NumberFormatException ignored) {
+          // skipped
+        }
+      }
+    }
+    List<io.trellis.proxy.config.route.HeaderMatcher> matchers = new ArrayList<>(policy.retriableHeaders());
+    if (names != null) {
+      for (String n : names.split(",")) {
+        String name = n.trim();
+        if (!name.isEmpty()) {
+          matchers.add(new io.trellis.proxy.config.route.HeaderMatcher(name, null, true, null, null, false, false));
+        }
+      }
+    }
+    return policy.toBuilder().retriableStatusCodes(allCodes).retriableHeaders(matchers).build();
   }
 
   RetryPolicy policy() {

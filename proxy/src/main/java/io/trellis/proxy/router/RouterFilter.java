@@ -220,6 +220,8 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     h.remove(RetryState.RETRY_ON_HEADER);
     h.remove(RetryState.MAX_RETRIES_HEADER);
     h.remove(RetryState.GRPC_RETRY_ON_HEADER);
+    h.remove(RetryState.RETRIABLE_STATUS_CODES_HEADER);
+    h.remove(RetryState.RETRIABLE_HEADER_NAMES_HEADER);
     if (!endStream && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else if (endStream) {

@@ -316,12 +316,21 @@ class RetryIntegrationTest {
       assertThat(b.requests.get()).isEqualTo(3);
       // consumed here, not passed upstream
       assertThat(b.seen.get(0).headers()).doesNotContainKeys("x-envoy-retry-on", "x-envoy-max-retries");
+      // retriable status codes and header names may come with the request too
+      b.then(Action.status(418), Action.status(200, Map.of("x-try-again", "1")));
+      HttpResponse<String> byCodes = client.send(HttpRequest.newBuilder(URI.create(base + "/h")).header("x-forwarded-for", "10.1.2.3")
+          .header("x-envoy-retry-on", "retriable-status-codes,retriable-headers").header("x-envoy-max-retries", "2")
+          .header("x-envoy-retriable-status-codes", "418,bogus").header("x-envoy-retriable-header-names", "x-try-again").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(byCodes.statusCode()).isEqualTo(200);
+      assertThat(byCodes.headers().firstValue("x-try-again")).isEmpty();
+      assertThat(b.requests.get()).isEqualTo(6);
       // an external request's x-envoy-* headers are stripped: no retry
       b.then(Action.status(503));
       HttpResponse<String> external = client.send(HttpRequest.newBuilder(URI.create(base + "/h")).header("x-forwarded-for", "203.0.113.9")
           .header("x-envoy-retry-on", "gateway-error").build(), HttpResponse.BodyHandlers.ofString());
       assertThat(external.statusCode()).isEqualTo(503);
-      assertThat(b.requests.get()).isEqualTo(4);
+      assertThat(b.requests.get()).isEqualTo(7);
     }
   }
 
