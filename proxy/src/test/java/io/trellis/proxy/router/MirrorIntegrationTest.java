@@ -113,4 +113,31 @@ class MirrorIntegrationTest {
     assertThat(ShadowRequest.shadowAuthority("[::1]:80")).isEqualTo("[::1]-shadow:80");
     assertThat(ShadowRequest.shadowAuthority("[::1]")).isEqualTo("[::1]-shadow");
   }
+
+  @Test
+  void aRetriedRequestIsMirroredOnceAndABodyPastTheBoundIsNotMirroredAtAll() throws Exception {
+    try (ResilienceFixture f = new ResilienceFixture()) {
+      ScriptedBackend primary = f.backend("primary").then(Action.status(503));
+      ScriptedBackend shadow = f.backend("shadow");
+      f.cluster("primary", primary.port());
+      f.cluster("shadow", shadow.port());
+      String base = f.serve(new Route("m", RouteMatch.prefix("/"), ForwardAction.builder(new ClusterSpecifier.Cluster("primary"))
+          .retryPolicy(io.trellis.proxy.config.route.RetryPolicy.on(java.util.Set.of(io.trellis.proxy.config.route.RetryPolicy.RetryOn.FIVE_XX)))
+          .requestMirrorPolicies(List.of(RequestMirrorPolicy.all("shadow"))).bufferLimitBytes(1024).build()));
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/once"))
+          .POST(HttpRequest.BodyPublishers.ofString("small")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(primary.requests.get()).isEqualTo(2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> f.counter("cluster.shadow.upstream_rq_2xx") == 1);
+      assertThat(shadow.requests.get()).isEqualTo(1);
+
+      // 4 KiB past the 1 KiB bound: the primary gets all of it, the shadow is abandoned before it completes
+      HttpResponse<String> big = client.send(HttpRequest.newBuilder(URI.create(base + "/big"))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4096])).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(big.statusCode()).isEqualTo(200);
+      assertThat(primary.seen.get(2).bodyLength()).isEqualTo(4096);
+      assertThat(f.counter("cluster.shadow.upstream_rq_total")).isEqualTo(2);
+      assertThat(shadow.seen.stream().filter(s -> s.uri().equals("/big")).toList()).isEmpty();
+    }
+  }
 }
