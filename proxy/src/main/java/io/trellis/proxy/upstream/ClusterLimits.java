@@ -3,6 +3,7 @@ package io.trellis.proxy.upstream;
 import io.trellis.proxy.config.cluster.CircuitBreakers;
 import io.trellis.proxy.config.cluster.RoutingPriority;
 import io.trellis.proxy.stats.StatsStore;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,6 +24,19 @@ final class ClusterLimits {
   static PriorityLimits unlimited() {
     return new PriorityLimits(ResourceLimit.unlimited(), ResourceLimit.unlimited(), ResourceLimit.unlimited(),
         ResourceLimit.unlimited(), ResourceLimit.unlimited());
+  }
+
+  /** The cluster version went into service (true) or left it (false): its gauges follow. */
+  void published(boolean value) {
+    for (PriorityLimits p : List.of(defaultPriority, highPriority)) {
+      for (ResourceLimit r : List.of(p.connections(), p.pendingRequests(), p.requests(), p.retries(), p.connectionPools())) {
+        if (value) {
+          r.publish();
+        } else {
+          r.unpublish();
+        }
+      }
+    }
   }
 
   PriorityLimits of(RoutingPriority priority) {

@@ -523,11 +523,17 @@ final class ClusterRuntime implements UpstreamCluster {
   }
 
   /** The cluster was removed or replaced: stop discovery; pools close idle connections now, busy ones when done. */
+  /** This version is the one in service: its circuit-breaker gauges are the cluster's. */
+  void inService() {
+    limits.published(true);
+  }
+
   synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    limits.published(false);
     if (dns != null) {
       dns.stop();
     }

@@ -17,20 +17,35 @@ public final class ResourceLimit {
   private final AtomicLong count = new AtomicLong();
   private final Gauge open;
   private final Gauge remaining;
+  // The gauges are shared by name with the cluster's other versions: only the version in service writes them.
+  private volatile boolean published;
 
   ResourceLimit(long max, Gauge open, Gauge remaining) {
     this.max = max;
     this.open = open;
     this.remaining = remaining;
-    open.set(max == 0 ? 1 : 0);
+  }
+
+  /** This cluster version went into service: its gauges now show its counts. */
+  synchronized void publish() {
+    published = true;
+    long c = count.get();
+    open.set(c >= max ? 1 : 0);
     if (remaining != null) {
-      remaining.set(max);
+      remaining.set(Math.max(0, max - c));
     }
+  }
+
+  /** This cluster version left service: it stops writing the shared gauges. */
+  void unpublish() {
+    published = false;
   }
 
   /** A limit without gauges, for pools created outside a cluster (tests). */
   static ResourceLimit unlimited() {
-    return new ResourceLimit(Long.MAX_VALUE, new Gauge(), null);
+    ResourceLimit r = new ResourceLimit(Long.MAX_VALUE, new Gauge(), null);
+    r.publish();
+    return r;
   }
 
   public long max() {
@@ -73,6 +88,9 @@ public final class ResourceLimit {
   }
 
   private void changed(long now, long before) {
+    if (!published) {
+      return;
+    }
     if (remaining != null) {
       // remaining = max(0, max - count): only the part of a step above the limit leaves it unchanged
       long r0 = Math.max(0, max - before);
@@ -83,7 +101,9 @@ public final class ResourceLimit {
     }
     if ((now >= max) != (before >= max)) {
       synchronized (this) { // transitions are rare; recompute so racing ones settle on the truth
-        open.set(count.get() >= max ? 1 : 0);
+        if (published) {
+          open.set(count.get() >= max ? 1 : 0);
+        }
       }
     }
   }

@@ -191,6 +191,7 @@ public final class UpstreamClusters implements ClusterManager, AutoCloseable {
       if (previous != null) {
         previous.close();
       }
+      r.inService(); // after the previous version let go of the shared gauges
     }
     for (Consumer<String> l : warmListeners) {
       l.accept(r.name());

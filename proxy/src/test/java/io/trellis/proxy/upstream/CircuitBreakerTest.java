@@ -160,6 +160,23 @@ class CircuitBreakerTest extends UpstreamTestSupport {
   }
 
   @Test
+  void aReplacedClusterVersionNoLongerMovesTheSharedGauges() throws Exception {
+    TestBackend b = closing(TestBackend.http1("a"));
+    clusters.applyClusters(List.of(staticCluster("gv", b.port()).circuitBreakers(limits(2, 5, 1024, 3, 1024)).build()));
+    UpstreamCluster c = clusters.cluster("gv");
+    Exchange held = Exchange.start(c, loop, Exchange.get("/hold"), HttpProtocol.HTTP_1_1);
+    await().until(() -> b.heldCount() == 1);
+    assertThat(gauge("cluster.gv.circuit_breakers.default.remaining_cx")).isEqualTo(1);
+    // a new version (other limits) takes over while the old one still has its connection
+    clusters.applyClusters(List.of(staticCluster("gv", b.port()).circuitBreakers(limits(4, 5, 1024, 3, 1024)).build()));
+    await().until(() -> gauge("cluster.gv.circuit_breakers.default.remaining_cx") == 4);
+    b.releaseHeld();
+    assertThat(finish(held).status()).isEqualTo(200);
+    await().until(() -> gauge("cluster.gv.upstream_cx_active") == 0); // the old version's connection drained
+    assertThat(gauge("cluster.gv.circuit_breakers.default.remaining_cx")).isEqualTo(4);
+  }
+
+  @Test
   void invalidThresholdsAreRejectedWithTheField() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CircuitBreakers.Thresholds(-1, 1, 1, 1, 1, false))
         .hasMessage("max_connections: -1 (expected: 0..4294967295)");
