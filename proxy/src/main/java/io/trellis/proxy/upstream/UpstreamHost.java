@@ -102,6 +102,18 @@ public final class UpstreamHost implements Host {
     return edsHealthStatus;
   }
 
+  /** Every health flag set now. */
+  public java.util.Set<HealthFlag> healthFlags() {
+    java.util.EnumSet<HealthFlag> out = java.util.EnumSet.noneOf(HealthFlag.class);
+    int bits = healthFlags.get();
+    for (HealthFlag f : HealthFlag.values()) {
+      if ((bits & f.bit()) != 0) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
   /** Whether {@code flag} is set. */
   public boolean hasHealthFlag(HealthFlag flag) {
     return (healthFlags.get() & flag.bit()) != 0;
@@ -206,7 +218,7 @@ public final class UpstreamHost implements Host {
   /** A read-only view for the admin page. */
   public HostView view() {
     return new HostView(address, hostname, locality, priority, weight, edsHealthStatus, healthy(),
-        rqTotal.sum(), rqSuccess.sum(), rqError.sum(), cxActive.get(), activeRequests.get());
+        rqTotal.sum(), rqSuccess.sum(), rqError.sum(), cxActive.get(), activeRequests.get(), healthFlags());
   }
 
   @Override

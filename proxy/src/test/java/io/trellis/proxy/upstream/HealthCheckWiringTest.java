@@ -43,6 +43,9 @@ class HealthCheckWiringTest extends UpstreamTestSupport {
     await().atMost(Duration.ofSeconds(10)).until(() -> clusters.isWarm("svc"));
     assertThat(healthy("svc", a)).isTrue();
     assertThat(healthy("svc", b)).isFalse(); // EDS says unhealthy, and its check failed too
+    assertThat(clusters.view("svc").hosts()).filteredOn(h -> h.address().getPort() == b.port()).singleElement()
+        .extracting(HostView::healthFlags)
+        .isEqualTo(java.util.Set.of(HealthFlag.FAILED_EDS_HEALTH, HealthFlag.FAILED_ACTIVE_HEALTH_CHECK));
 
     b.healthMode = CommandBackend.Mode.OK;
     await().atMost(Duration.ofSeconds(10)).until(() -> counter("cluster.svc.health_check.success") >= 3);

@@ -160,7 +160,7 @@ class ResilienceIntegrationTest {
     await().until(() -> gauge("cluster.svc.outlier_detection.ejections_active") == 1);
     assertThat(counter("cluster.svc.outlier_detection.ejections_enforced_consecutive_5xx")).isEqualTo(1);
     assertThat(clusters.view("svc").hosts()).filteredOn(h -> h.address().getPort() == bad.port())
-        .singleElement().matches(h -> !h.healthy());
+        .singleElement().matches(h -> !h.healthy() && h.healthFlags().equals(java.util.Set.of(HealthFlag.FAILED_OUTLIER_CHECK)));
 
     // while ejected the bad host gets nothing and the client sees no error
     for (int i = 0; i < 6; i++) {
