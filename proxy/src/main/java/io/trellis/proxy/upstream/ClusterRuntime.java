@@ -70,7 +70,7 @@ final class ClusterRuntime implements UpstreamCluster {
   private final PoolContext highPriorityContext;
   private final OutlierDetector outlier;
   private ScheduledFuture<?> outlierTimer;
-  private boolean rebuildQueued; // guarded by this
+  private final java.util.concurrent.atomic.AtomicBoolean rebuildQueued = new java.util.concurrent.atomic.AtomicBoolean();
   private final HealthChecker health;
   private boolean waitingForHealth; // guarded by this
   private volatile boolean initialHealthDone;
@@ -149,20 +149,18 @@ final class ClusterRuntime implements UpstreamCluster {
     }
   }
 
-  /** Health flags changed off the control path: coalesce the rebuilds onto the control loop. */
+  /**
+   * Health flags changed off the control path: coalesce the rebuilds onto the control loop. Lock-free,
+   * since it is called from data-plane and health-check event loops.
+   */
   void scheduleRebuild() {
-    synchronized (this) {
-      if (rebuildQueued || closed) {
-        return;
-      }
-      rebuildQueued = true;
+    if (closed || !rebuildQueued.compareAndSet(false, true)) {
+      return;
     }
     controlLoop.execute(() -> {
-      synchronized (this) {
-        rebuildQueued = false;
-        if (!closed) {
-          rebuildBalancer();
-        }
+      rebuildQueued.set(false); // flags set from here on queue another rebuild
+      if (!closed) {
+        rebuildBalancer();
       }
     });
   }
