@@ -36,8 +36,11 @@ public final class HealthChecker {
     default void checkPassed(Object owner) {}
   }
 
-  /** A host to check: the cluster's own object for it, and where to reach it. */
-  public record Target(Object owner, InetSocketAddress address) {}
+  /**
+   * A host to check: the cluster's own object for it, and where to reach it now (read at every check,
+   * so a LOGICAL_DNS host that moves is checked at its new address).
+   */
+  public record Target(Object owner, java.util.function.Supplier<InetSocketAddress> address) {}
 
   private final HealthCheck config;
   private final HealthProbe probe;
@@ -181,7 +184,7 @@ public final class HealthChecker {
           done(ProbeOutcome.FAIL_NETWORK);
         }
       }, config.timeout().toMillis());
-      inFlight = probe.start(target.address(), outcome -> scheduler.execute(() -> {
+      inFlight = probe.start(target.address().get(), outcome -> scheduler.execute(() -> {
         if (gen != generation || stopped) {
           return;
         }

@@ -407,7 +407,7 @@ final class ClusterRuntime implements UpstreamCluster {
     if (health != null) {
       List<HealthChecker.Target> targets = new ArrayList<>(hosts.size());
       for (UpstreamHost h : hosts) {
-        targets.add(new HealthChecker.Target(h, h.address()));
+        targets.add(new HealthChecker.Target(h, h::address));
       }
       health.setHosts(targets);
     }

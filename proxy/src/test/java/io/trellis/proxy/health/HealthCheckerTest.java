@@ -49,7 +49,7 @@ class HealthCheckerTest {
   private HealthChecker checker(HealthCheck config) {
     HealthChecker c = new HealthChecker(config, probe, scheduler, random, () -> traffic,
         new HealthCheckStats(store, "c"), (owner, healthy) -> events.add(owner + (healthy ? " healthy" : " unhealthy")));
-    c.setHosts(List.of(new HealthChecker.Target("h", new InetSocketAddress("127.0.0.1", 1))));
+    c.setHosts(List.of(new HealthChecker.Target("h", () -> new InetSocketAddress("127.0.0.1", 1))));
     return c;
   }
 
