@@ -109,6 +109,7 @@ public final class HealthChecker {
       closed = true;
       sessions.values().forEach(Session::stop);
       sessions.clear();
+      probe.close();
     });
   }
 
@@ -250,6 +251,7 @@ public final class HealthChecker {
         inFlight.run();
         inFlight = null;
       }
+      probe.forget(target.address().get());
       if (healthy) {
         stats.healthy.dec();
       }

@@ -11,4 +11,10 @@ public interface HealthProbe {
    * event loop, unless the returned handle cancels the check first.
    */
   Runnable start(InetSocketAddress target, Consumer<ProbeOutcome> done);
+
+  /** The host is no longer checked: let go of anything kept for it (a reused connection). */
+  default void forget(InetSocketAddress target) {}
+
+  /** Checking stopped: let go of everything. */
+  default void close() {}
 }

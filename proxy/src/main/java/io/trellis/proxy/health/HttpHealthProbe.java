@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -21,13 +20,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.trellis.proxy.config.cluster.HealthCheck;
 import io.trellis.proxy.net.Transport;
+import io.netty.handler.codec.http.HttpUtil;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * An HTTP/1.1 health check: {@code GET path} with the configured Host and headers on a fresh
- * connection, judged by the response status; the body is read and dropped. One connection per check
- * ({@code Connection: close}) — simpler than Envoy's reused connection and equally strict.
+ * An HTTP/1.1 health check: {@code GET path} with the configured Host and headers, judged by the
+ * response status; the body is read and dropped. As Envoy's {@code reuse_connection} default, the
+ * connection to a host is kept between checks while the host keeps it alive; a check that times out
+ * closes it, so the next check starts clean. Confined to its event loop.
  */
 public final class HttpHealthProbe implements HealthProbe {
   private final Transport transport;
@@ -35,6 +39,7 @@ public final class HttpHealthProbe implements HealthProbe {
   private final HealthCheck.Http config;
   private final String host;
   private final int connectTimeoutMillis;
+  private final Map<InetSocketAddress, Channel> kept = new HashMap<>(); // loop only
 
   /**
    * @param defaultHost the Host header when the check names none (Envoy uses the cluster's name)
@@ -50,13 +55,15 @@ public final class HttpHealthProbe implements HealthProbe {
 
   @Override
   public Runnable start(InetSocketAddress target, Consumer<ProbeOutcome> done) {
-    boolean[] reported = new boolean[1];
-    Consumer<ProbeOutcome> once = outcome -> {
-      if (!reported[0]) {
-        reported[0] = true;
-        done.accept(outcome);
-      }
-    };
+    Channel open = kept.remove(target);
+    if (open != null && open.isActive()) {
+      ResponseHandler handler = open.pipeline().get(ResponseHandler.class);
+      handler.await(done);
+      send(open);
+      return open::close;
+    }
+    ResponseHandler handler = new ResponseHandler(target);
+    handler.await(done);
     ChannelFuture connect = new Bootstrap()
         .group(loop)
         .channel(transport.channelType())
@@ -65,40 +72,78 @@ public final class HttpHealthProbe implements HealthProbe {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(once));
+            ch.pipeline().addLast(new HttpClientCodec(), handler);
           }
         })
         .connect(target);
-    connect.addListener(f -> {
-      if (!f.isSuccess()) {
-        once.accept(ProbeOutcome.FAIL_NETWORK);
-        return;
-      }
-      FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, config.path(),
-          Unpooled.EMPTY_BUFFER);
-      req.headers().set(HttpHeaderNames.HOST, host)
-          .set(HttpHeaderNames.USER_AGENT, "Envoy/HC")
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-          .set(HttpHeaderNames.CONTENT_LENGTH, 0);
-      config.requestHeaders().forEach((k, v) -> req.headers().set(k, v));
-      connect.channel().writeAndFlush(req);
+    Channel ch = connect.channel();
+    ch.closeFuture().addListener(f -> {
+      kept.remove(target, ch);
+      handler.finish(ProbeOutcome.FAIL_NETWORK);
     });
-    connect.channel().closeFuture().addListener(f -> once.accept(ProbeOutcome.FAIL_NETWORK));
-    return () -> connect.channel().close();
+    connect.addListener(f -> {
+      if (f.isSuccess()) {
+        send(ch);
+      } else {
+        handler.finish(ProbeOutcome.FAIL_NETWORK);
+      }
+    });
+    return ch::close;
+  }
+
+  @Override
+  public void forget(InetSocketAddress target) {
+    Channel ch = kept.remove(target);
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Channel ch : List.copyOf(kept.values())) {
+      ch.close();
+    }
+    kept.clear();
+  }
+
+  private void send(Channel ch) {
+    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, config.path(),
+        Unpooled.EMPTY_BUFFER);
+    req.headers().set(HttpHeaderNames.HOST, host)
+        .set(HttpHeaderNames.USER_AGENT, "Envoy/HC")
+        .set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    config.requestHeaders().forEach((k, v) -> req.headers().set(k, v));
+    ch.writeAndFlush(req);
   }
 
   private final class ResponseHandler extends SimpleChannelInboundHandler<HttpObject> {
-    private final Consumer<ProbeOutcome> done;
+    private final InetSocketAddress target;
+    private Consumer<ProbeOutcome> waiting;
     private ProbeOutcome outcome;
+    private boolean keepAlive;
 
-    ResponseHandler(Consumer<ProbeOutcome> done) {
-      this.done = done;
+    ResponseHandler(InetSocketAddress target) {
+      this.target = target;
+    }
+
+    void await(Consumer<ProbeOutcome> done) {
+      waiting = done;
+      outcome = null;
+    }
+
+    void finish(ProbeOutcome result) {
+      Consumer<ProbeOutcome> w = waiting;
+      waiting = null;
+      if (w != null) {
+        w.accept(result);
+      }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-      if (msg.decoderResult().isFailure()) {
-        ctx.close(); // a malformed answer is no answer
+      if (msg.decoderResult().isFailure() || waiting == null) {
+        ctx.close(); // a malformed or unasked-for answer: the connection cannot be trusted
         return;
       }
       if (msg instanceof HttpResponse r) {
@@ -106,12 +151,17 @@ public final class HttpHealthProbe implements HealthProbe {
         if (status >= 100 && status < 200) {
           return;
         }
+        keepAlive = HttpUtil.isKeepAlive(r);
         outcome = config.expected(status) ? ProbeOutcome.PASS
             : config.retriable(status) ? ProbeOutcome.FAIL_NETWORK : ProbeOutcome.FAIL_ACTIVE;
       }
       if (msg instanceof LastHttpContent && outcome != null) {
-        done.accept(outcome);
-        ctx.close();
+        if (keepAlive) {
+          kept.put(target, ctx.channel());
+        } else {
+          ctx.close();
+        }
+        finish(outcome);
       }
     }
 

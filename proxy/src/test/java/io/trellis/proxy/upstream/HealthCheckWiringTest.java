@@ -50,6 +50,9 @@ class HealthCheckWiringTest extends UpstreamTestSupport {
     b.healthMode = CommandBackend.Mode.OK;
     await().atMost(Duration.ofSeconds(10)).until(() -> counter("cluster.svc.health_check.success") >= 3);
     await().until(() -> gauge("cluster.svc.health_check.healthy") == 2);
+    int checksOfA = a.healthRequests.get();
+    await().until(() -> a.healthRequests.get() >= checksOfA + 3);
+    assertThat(a.connections).hasValue(1); // reuse_connection: every check of a on one connection
     assertThat(healthy("svc", b)).isFalse(); // the check passes, EDS still objects
 
     clusters.applyEndpoints(Map.of("svc", eds(a, HealthStatus.UNHEALTHY, b, HealthStatus.HEALTHY)));
