@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 
 /**
  * An HTTP/1.1 health check: {@code GET path} with the configured Host and headers, judged by the
- * response status; the body is read and dropped. As Envoy's {@code reuse_connection} default, the
- * connection to a host is kept between checks while the host keeps it alive; a check that times out
+ * response status; the body is read and dropped. With {@code reuse_connection} (Envoy's default) the
+ * connection to a host is kept between checks while the host keeps it alive, else each check has its own; a check that times out
  * closes it, so the next check starts clean. Confined to its event loop.
  */
 public final class HttpHealthProbe implements HealthProbe {
@@ -40,12 +40,14 @@ public final class HttpHealthProbe implements HealthProbe {
   private final String host;
   private final int connectTimeoutMillis;
   private final Map<InetSocketAddress, Channel> kept = new HashMap<>(); // loop only
+  private final boolean reuse;
 
   /**
    * @param defaultHost the Host header when the check names none (Envoy uses the cluster's name)
    */
   public HttpHealthProbe(Transport transport, EventLoop loop, HealthCheck.Http config, String defaultHost,
-      int connectTimeoutMillis) {
+      int connectTimeoutMillis, boolean reuseConnection) {
+    this.reuse = reuseConnection;
     this.transport = transport;
     this.loop = loop;
     this.config = config;
@@ -113,6 +115,9 @@ public final class HttpHealthProbe implements HealthProbe {
     req.headers().set(HttpHeaderNames.HOST, host)
         .set(HttpHeaderNames.USER_AGENT, "Envoy/HC")
         .set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (!reuse) {
+      req.headers().set(HttpHeaderNames.CONNECTION, "close");
+    }
     config.requestHeaders().forEach((k, v) -> req.headers().set(k, v));
     ch.writeAndFlush(req);
   }
@@ -156,7 +161,7 @@ public final class HttpHealthProbe implements HealthProbe {
             : config.retriable(status) ? ProbeOutcome.FAIL_NETWORK : ProbeOutcome.FAIL_ACTIVE;
       }
       if (msg instanceof LastHttpContent && outcome != null) {
-        if (keepAlive) {
+        if (keepAlive && reuse) {
           kept.put(target, ctx.channel());
         } else {
           ctx.close();

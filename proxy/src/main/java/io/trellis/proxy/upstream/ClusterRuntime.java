@@ -111,7 +111,8 @@ final class ClusterRuntime implements UpstreamCluster {
       EventLoop checkLoop = transport.eventLoops().next();
       int connectTimeout = (int) Math.min(hc.timeout().toMillis(), config.connectTimeout().toMillis());
       HealthProbe probe = switch (hc.protocol()) {
-        case HealthCheck.Http http -> new HttpHealthProbe(transport, checkLoop, http, config.name(), connectTimeout);
+        case HealthCheck.Http http -> new HttpHealthProbe(transport, checkLoop, http, config.name(), connectTimeout,
+            hc.reuseConnection());
         case HealthCheck.Tcp tcp -> new TcpHealthProbe(transport, checkLoop, tcp, connectTimeout);
       };
       this.health = new HealthChecker(hc, probe, HealthScheduler.of(checkLoop), random,

@@ -191,7 +191,8 @@ public final class ClusterResilience {
         u32(p.getHealthyThreshold().getValue()),
         p.hasNoTrafficInterval() ? ProtoValues.duration(p.getNoTrafficInterval()) : HealthCheck.DEFAULT_NO_TRAFFIC_INTERVAL,
         p.hasUnhealthyInterval() ? ProtoValues.duration(p.getUnhealthyInterval()) : interval,
-        protocol));
+        protocol,
+        !p.hasReuseConnection() || p.getReuseConnection().getValue()));
   }
 
   private static List<String> unsupportedFields(io.envoyproxy.envoy.config.core.v3.HealthCheck p) {

@@ -61,4 +61,16 @@ class HealthCheckWiringTest extends UpstreamTestSupport {
     b.healthMode = CommandBackend.Mode.FAIL_503;
     await().atMost(Duration.ofSeconds(10)).until(() -> !healthy("svc", b)); // the check alone objects to b
   }
+
+  @Test
+  void withoutReuseEachCheckHasItsOwnConnection() throws Exception {
+    CommandBackend a = closing(new CommandBackend(transport, "a"));
+    clusters.applyClusters(List.of(ClusterConfig.builder("fresh").loadAssignment(
+            EndpointsConfig.of("fresh", List.of(LocalityLbEndpoints.of(List.of(LbEndpoint.of("127.0.0.1", a.port()))))))
+        .healthChecks(List.of(HealthCheck.of(Duration.ofSeconds(1), Duration.ofMillis(50), 1, 1,
+            HealthCheck.Http.path("/healthz")).withNoTrafficInterval(Duration.ofMillis(50)).withReuseConnection(false)))
+        .build()));
+    await().until(() -> a.healthRequests.get() >= 3);
+    assertThat(a.connections.get()).isGreaterThanOrEqualTo(3);
+  }
 }

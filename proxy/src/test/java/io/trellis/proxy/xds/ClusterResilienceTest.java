@@ -104,6 +104,7 @@ class ClusterResilienceTest {
     assertThat(http.expected(204)).isFalse();
     assertThat(http.requestHeaders()).isEqualTo(Map.of("x-check", "1"));
     assertThat(http.host()).isEqualTo("svc");
+    assertThat(hc.reuseConnection()).isTrue(); // Envoy's default
   }
 
   @Test

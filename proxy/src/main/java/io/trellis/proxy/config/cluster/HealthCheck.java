@@ -21,6 +21,7 @@ import java.util.Objects;
  *     has never opened a connection for traffic
  * @param unhealthyInterval {@code unhealthy_interval}, default {@code interval}: between checks of an unhealthy host
  * @param protocol what a check sends and expects
+ * @param reuseConnection {@code reuse_connection}, default true: HTTP checks keep their connection
  */
 public record HealthCheck(
     Duration timeout,
@@ -32,7 +33,8 @@ public record HealthCheck(
     int healthyThreshold,
     Duration noTrafficInterval,
     Duration unhealthyInterval,
-    Protocol protocol) {
+    Protocol protocol,
+    boolean reuseConnection) {
 
   public static final Duration DEFAULT_NO_TRAFFIC_INTERVAL = Duration.ofSeconds(60);
 
@@ -71,22 +73,27 @@ public record HealthCheck(
   public static HealthCheck of(Duration timeout, Duration interval, int unhealthyThreshold, int healthyThreshold,
       Protocol protocol) {
     return new HealthCheck(timeout, interval, Duration.ZERO, Duration.ZERO, 0, unhealthyThreshold, healthyThreshold,
-        DEFAULT_NO_TRAFFIC_INTERVAL, interval, protocol);
+        DEFAULT_NO_TRAFFIC_INTERVAL, interval, protocol, true);
   }
 
   public HealthCheck withNoTrafficInterval(Duration value) {
     return new HealthCheck(timeout, interval, initialJitter, intervalJitter, intervalJitterPercent, unhealthyThreshold,
-        healthyThreshold, value, unhealthyInterval, protocol);
+        healthyThreshold, value, unhealthyInterval, protocol, reuseConnection);
   }
 
   public HealthCheck withJitter(Duration initial, Duration everyInterval, int percent) {
     return new HealthCheck(timeout, interval, initial, everyInterval, percent, unhealthyThreshold, healthyThreshold,
-        noTrafficInterval, unhealthyInterval, protocol);
+        noTrafficInterval, unhealthyInterval, protocol, reuseConnection);
   }
 
   public HealthCheck withUnhealthyInterval(Duration value) {
     return new HealthCheck(timeout, interval, initialJitter, intervalJitter, intervalJitterPercent, unhealthyThreshold,
-        healthyThreshold, noTrafficInterval, value, protocol);
+        healthyThreshold, noTrafficInterval, value, protocol, reuseConnection);
+  }
+
+  public HealthCheck withReuseConnection(boolean value) {
+    return new HealthCheck(timeout, interval, initialJitter, intervalJitter, intervalJitterPercent, unhealthyThreshold,
+        healthyThreshold, noTrafficInterval, unhealthyInterval, protocol, value);
   }
 
   /** What a check sends and what counts as a pass. */
