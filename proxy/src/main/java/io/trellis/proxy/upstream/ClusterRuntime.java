@@ -306,7 +306,21 @@ final class ClusterRuntime implements UpstreamCluster {
   @Override
   public Future<Channel> connectTcp(Host host, EventLoop eventLoop) {
     UpstreamHost h = own(host);
-    return poolContext.connector().connect(h, eventLoop);
+    // max_connections holds for raw TCP too (Envoy's TCP pools); there is no queue to wait in
+    if (!poolContext.limits().connections().canAcquire()) {
+      stats.cxOverflow.inc();
+      return eventLoop.newFailedFuture(new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW, "cluster " + name()
+          + ": max_connections " + poolContext.limits().connections().max() + " reached (host " + h + ")"));
+    }
+    Future<Channel> f = poolContext.connector().connect(h, eventLoop);
+    f.addListener(done -> {
+      if (done.isSuccess()) {
+        poolContext.reportLocal(h, io.trellis.proxy.outlier.LocalOriginEvent.CONNECT_SUCCESS);
+      } else if (done.cause() instanceof UpstreamFailure failure) {
+        poolContext.reportFailure(h, failure.reason());
+      }
+    });
+    return f;
   }
 
   private UpstreamHost own(Host host) {

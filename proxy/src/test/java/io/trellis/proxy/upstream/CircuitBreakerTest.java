@@ -177,6 +177,26 @@ class CircuitBreakerTest extends UpstreamTestSupport {
   }
 
   @Test
+  void rawTcpConnectionsCountAgainstMaxConnections() throws Exception {
+    TestBackend b = closing(TestBackend.http1("a"));
+    clusters.applyClusters(List.of(staticCluster("tcp", b.port()).circuitBreakers(limits(1, 1, 1024, 3, 1024)).build()));
+    UpstreamCluster c = clusters.cluster("tcp");
+    Host host = c.chooseHost(LoadBalancerContext.NONE);
+    io.netty.channel.Channel first = c.connectTcp(host, loop).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      var f = c.connectTcp(host, loop);
+      f.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(f.cause()).isInstanceOf(UpstreamFailure.class);
+      assertThat(((UpstreamFailure) f.cause()).reason()).isEqualTo(UpstreamFailure.Reason.OVERFLOW);
+      assertThat(counter("cluster.tcp.upstream_cx_overflow")).isGreaterThanOrEqualTo(1);
+    } finally {
+      first.close().syncUninterruptibly();
+    }
+    await().until(() -> gauge("cluster.tcp.circuit_breakers.default.cx_open") == 0);
+    c.connectTcp(host, loop).get(10, java.util.concurrent.TimeUnit.SECONDS).close().syncUninterruptibly();
+  }
+
+  @Test
   void invalidThresholdsAreRejectedWithTheField() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CircuitBreakers.Thresholds(-1, 1, 1, 1, 1, false))
         .hasMessage("max_connections: -1 (expected: 0..4294967295)");
