@@ -57,6 +57,11 @@ class MirrorIntegrationTest {
       assertThat(seen.bodyLength()).isEqualTo("payload-0".length());
       assertThat(primary.seen.get(0).headers().get("host")).isEqualTo("127.0.0.1:" + port);
       assertThat(f.counter("cluster.shadow.upstream_rq_total")).isEqualTo(5);
+      // over HTTP/2 the authority pseudo-header gets the suffix the same way
+      io.trellis.proxy.http.testing.Curl.Response h2 = io.trellis.proxy.http.testing.Curl.run("--http2-prior-knowledge", base + "/h2");
+      assertThat(h2.status()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> shadow.requests.get() == 6);
+      assertThat(shadow.seen.get(5).headers().get("host")).isEqualTo("127.0.0.1-shadow:" + port);
     }
   }
 
