@@ -217,6 +217,13 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       }
     }
     retry = RetryState.create(action.retryPolicy(), h, settings.context().random());
+    if (retry != null && retry.policy().perTryTimeout() != null && !settings.config().suppressEnvoyHeaders()) {
+      // the upstream has only the per-try time when that is shorter, as Envoy tells it
+      Duration perTry = retry.policy().perTryTimeout();
+      if (timeout.isZero() || perTry.compareTo(timeout) < 0) {
+        h.set(EXPECTED_TIMEOUT, Long.toString(perTry.toMillis()));
+      }
+    }
     h.remove(RetryState.RETRY_ON_HEADER);
     h.remove(RetryState.MAX_RETRIES_HEADER);
     h.remove(RetryState.GRPC_RETRY_ON_HEADER);

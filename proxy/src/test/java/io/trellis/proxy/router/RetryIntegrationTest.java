@@ -216,6 +216,7 @@ class RetryIntegrationTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(b.requests.get()).isEqualTo(2);
       assertThat(b.seen.get(1).headers().get("x-envoy-is-timeout-retry")).isEqualTo("true");
+      assertThat(b.seen.get(1).headers().get("x-envoy-expected-rq-timeout-ms")).isEqualTo("300");
       assertThat(b.seen.get(0).headers()).doesNotContainKey("x-envoy-is-timeout-retry");
       assertThat(f.counter("cluster.hang.upstream_rq_per_try_timeout")).isEqualTo(1);
       assertThat(f.counter("cluster.hang.upstream_rq_retry")).isEqualTo(1);
