@@ -10,14 +10,15 @@ import io.trellis.proxy.config.cluster.LbEndpoint;
 import io.trellis.proxy.config.cluster.HealthCheck;
 import io.trellis.proxy.config.cluster.LocalityLbEndpoints;
 import io.trellis.proxy.config.cluster.OutlierDetection;
+import io.trellis.proxy.config.listener.FilterChainConfig;
 import io.trellis.proxy.config.listener.HttpConnectionManagerConfig;
+import io.trellis.proxy.config.listener.ListenerConfig;
 import io.trellis.proxy.config.route.ForwardAction;
 import io.trellis.proxy.config.route.Route;
 import io.trellis.proxy.config.route.RouteConfig;
 import io.trellis.proxy.config.route.RouteMatch;
 import io.trellis.proxy.config.route.VirtualHostConfig;
 import io.trellis.proxy.http.testing.Curl;
-import io.trellis.proxy.http.testing.ProxyFixture;
 import io.trellis.proxy.listener.Listeners;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.stats.StatsStore;
@@ -82,8 +83,12 @@ class ResilienceIntegrationTest {
   String route(String cluster) {
     RouteConfig routes = new RouteConfig("r", List.of(new VirtualHostConfig("vh", List.of("*"), List.of(
         new Route("all", RouteMatch.prefix("/"), ForwardAction.to(cluster))))));
-    listeners.applyListeners(List.of(ProxyFixture.listener("l",
-        HttpConnectionManagerConfig.builder("resilience").routeConfig(routes).build())));
+    // Built here rather than with ProxyFixture, whose class initializer turns Netty's leak detector to
+    // PARANOID for the rest of the JVM and slows every later test that moves many bytes.
+    listeners.applyListeners(List.of(ListenerConfig.builder("l", "127.0.0.1", 0)
+        .filterChains(List.of(new FilterChainConfig("default", null,
+            HttpConnectionManagerConfig.builder("resilience").routeConfig(routes).build())))
+        .build()));
     return "http://127.0.0.1:" + listeners.boundPort("l");
   }
 
