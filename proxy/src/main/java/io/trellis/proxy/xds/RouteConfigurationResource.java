@@ -31,8 +31,8 @@ import java.util.Map;
 /**
  * RDS: {@code RouteConfiguration} into {@link RouteConfig}, also used for route configurations inline
  * in an HTTP connection manager. What the route records cannot express is rejected when it would
- * change where a request goes (an unsupported path specifier, runtime fractions, a body from a file);
- * retry and CORS policies, which only refine behaviour, are not yet carried.
+ * change where a request goes (an unsupported path specifier, runtime fractions, a body from a file).
+ * Retry policies, request mirrors and stream durations are converted by {@link RouteResilience}.
  */
 public final class RouteConfigurationResource implements XdsResourceType<RouteConfiguration, RouteConfig> {
   public static final RouteConfigurationResource INSTANCE = new RouteConfigurationResource();
@@ -108,7 +108,8 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
     List<Route> routes = new ArrayList<>();
     for (int i = 0; i < vh.getRoutesCount(); i++) {
       var r = vh.getRoutes(i);
-      Route route = route(r, errors.at("Route [" + (r.getName().isEmpty() ? "#" + i : r.getName()) + "]"));
+      ValidationErrors at = errors.at("Route [" + (r.getName().isEmpty() ? "#" + i : r.getName()) + "]");
+      Route route = RouteResilience.apply(vh, r, route(r, at), at);
       if (route != null) {
         routes.add(route);
       }
