@@ -141,4 +141,29 @@ class RouteResilienceTest {
     assertThat(errors.messages()).hasSize(1);
     assertThat(errors.messages().get(0)).startsWith("RouteConfiguration [rc] route retry_policy: retry_policy.retriable_status_codes[0]: 99");
   }
+
+  @Test
+  void rdsCarriesRetriesMirrorsAndDurationsAndNacksWhatItCannotHonour() {
+    var good = io.envoyproxy.envoy.config.route.v3.RouteConfiguration.newBuilder().setName("rc")
+        .addVirtualHosts(VirtualHost.newBuilder().setName("vh").addDomains("*").setIncludeAttemptCountInResponse(true)
+            .setRetryPolicy(io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder().setRetryOn("connect-failure"))
+            .addRoutes(io.envoyproxy.envoy.config.route.v3.Route.newBuilder().setName("r")
+                .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
+                .setRoute(RouteAction.newBuilder().setCluster("c")
+                    .addRequestMirrorPolicies(RouteAction.RequestMirrorPolicy.newBuilder().setCluster("shadow")))))
+        .build();
+    ValidationErrors errors = ValidationErrors.forResource("RouteConfiguration", "rc");
+    var config = RouteConfigurationResource.INSTANCE.parse(good, errors);
+    assertThat(errors.messages()).isEmpty();
+    ForwardAction f = (ForwardAction) config.virtualHosts().get(0).routes().get(0).action();
+    assertThat(f.retryPolicy().retryOn()).containsExactly(RetryOn.CONNECT_FAILURE);
+    assertThat(f.requestMirrorPolicies()).containsExactly(RequestMirrorPolicy.all("shadow"));
+    assertThat(f.includeAttemptCountInResponse()).isTrue();
+
+    var bad = good.toBuilder().setVirtualHosts(0, good.getVirtualHosts(0).toBuilder()
+        .setRetryPolicy(io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder().setRetryOn("sometimes"))).build();
+    ValidationErrors badErrors = ValidationErrors.forResource("RouteConfiguration", "rc");
+    assertThat(RouteConfigurationResource.INSTANCE.parse(bad, badErrors)).isNull();
+    assertThat(badErrors.messages()).anySatisfy(m -> assertThat(m).contains("Route [r]").contains("retry_on: 'sometimes'"));
+  }
 }
