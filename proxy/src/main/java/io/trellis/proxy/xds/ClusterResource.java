@@ -24,8 +24,8 @@ import java.util.List;
 
 /**
  * CDS: {@code Cluster} into {@link ClusterConfig}. Circuit breakers, outlier detection and active
- * health checks are not carried by the cluster records yet and are ignored; a custom cluster type, a
- * transport socket other than TLS, and SDS-delivered TLS material are rejected.
+ * health checks are converted by {@link ClusterResilience}; a custom cluster type, a transport socket
+ * other than TLS, and SDS-delivered TLS material are rejected.
  */
 public final class ClusterResource implements XdsResourceType<Cluster, ClusterConfig> {
   public static final ClusterResource INSTANCE = new ClusterResource();
@@ -185,6 +185,15 @@ public final class ClusterResource implements XdsResourceType<Cluster, ClusterCo
     b.respectDnsTtl(c.getRespectDnsTtl());
     if (c.hasCleanupInterval()) {
       b.cleanupInterval(ProtoValues.duration(c.getCleanupInterval()));
+    }
+    if (c.hasCircuitBreakers()) {
+      b.circuitBreakers(ClusterResilience.circuitBreakers(c.getCircuitBreakers(), errors.at("circuit_breakers")));
+    }
+    if (c.hasOutlierDetection()) {
+      b.outlierDetection(ClusterResilience.outlierDetection(c.getOutlierDetection(), errors.at("outlier_detection")));
+    }
+    if (c.getHealthChecksCount() > 0) {
+      b.healthChecks(ClusterResilience.healthChecks(c.getHealthChecksList(), errors));
     }
     if (errors.messages().size() > before) {
       return null;
