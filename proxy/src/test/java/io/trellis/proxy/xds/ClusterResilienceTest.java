@@ -151,4 +151,35 @@ class ClusterResilienceTest {
     assertThat(hex.messages()).containsExactly(
         "Cluster [c] health_checks[0] tcp_health_check send text: 'zz' (expected: hex digits, two per byte)");
   }
+
+  @Test
+  void clusterResourceCarriesTheResilienceFields() {
+    io.envoyproxy.envoy.config.cluster.v3.Cluster proto = io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder()
+        .setName("c").setType(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC)
+        .setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
+            .setMaxConnections(UInt32Value.of(1)).setMaxPendingRequests(UInt32Value.of(1))))
+        .setOutlierDetection(OutlierDetection.newBuilder().setConsecutive5Xx(UInt32Value.of(5)).setBaseEjectionTime(d(1000)))
+        .addHealthChecks(HealthCheck.newBuilder().setTimeout(d(1000)).setInterval(d(2000))
+            .setUnhealthyThreshold(UInt32Value.of(3)).setHealthyThreshold(UInt32Value.of(2))
+            .setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz")))
+        .build();
+    var config = ClusterResource.INSTANCE.parse(proto, errors);
+    assertThat(errors.messages()).isEmpty();
+    assertThat(config.circuitBreakers().defaultPriority().maxConnections()).isEqualTo(1);
+    assertThat(config.outlierDetection().baseEjectionTime()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.healthChecks()).singleElement().matches(h -> h.unhealthyThreshold() == 3);
+
+    ValidationErrors bad = ValidationErrors.forResource("Cluster", "c");
+    assertThat(ClusterResource.INSTANCE.parse(proto.toBuilder()
+        .setOutlierDetection(OutlierDetection.newBuilder().setMaxEjectionPercent(UInt32Value.of(150))).build(), bad)).isNull();
+    assertThat(bad.messages()).containsExactly(
+        "Cluster [c] outlier_detection: max_ejection_percent: 150 (expected: 0..100)");
+
+    // without the fields: Envoy's defaults and no detection or checks
+    var plain = ClusterResource.INSTANCE.parse(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder().setName("p")
+        .setType(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC).build(), errors);
+    assertThat(plain.circuitBreakers()).isEqualTo(io.trellis.proxy.config.cluster.CircuitBreakers.DEFAULT);
+    assertThat(plain.outlierDetection()).isNull();
+    assertThat(plain.healthChecks()).isEmpty();
+  }
 }
