@@ -49,12 +49,12 @@ public final class ClusterResilience {
         continue;
       }
       CircuitBreakers.Thresholds built = at.build(() -> new CircuitBreakers.Thresholds(
-          t.hasMaxConnections() ? t.getMaxConnections().getValue() : CircuitBreakers.Thresholds.DEFAULT_MAX_CONNECTIONS,
-          t.hasMaxPendingRequests() ? t.getMaxPendingRequests().getValue()
+          t.hasMaxConnections() ? Integer.toUnsignedLong(t.getMaxConnections().getValue()) : CircuitBreakers.Thresholds.DEFAULT_MAX_CONNECTIONS,
+          t.hasMaxPendingRequests() ? Integer.toUnsignedLong(t.getMaxPendingRequests().getValue())
               : CircuitBreakers.Thresholds.DEFAULT_MAX_PENDING_REQUESTS,
-          t.hasMaxRequests() ? t.getMaxRequests().getValue() : CircuitBreakers.Thresholds.DEFAULT_MAX_REQUESTS,
-          t.hasMaxRetries() ? t.getMaxRetries().getValue() : CircuitBreakers.Thresholds.DEFAULT_MAX_RETRIES,
-          t.hasMaxConnectionPools() ? t.getMaxConnectionPools().getValue() : CircuitBreakers.Thresholds.UNLIMITED,
+          t.hasMaxRequests() ? Integer.toUnsignedLong(t.getMaxRequests().getValue()) : CircuitBreakers.Thresholds.DEFAULT_MAX_REQUESTS,
+          t.hasMaxRetries() ? Integer.toUnsignedLong(t.getMaxRetries().getValue()) : CircuitBreakers.Thresholds.DEFAULT_MAX_RETRIES,
+          t.hasMaxConnectionPools() ? Integer.toUnsignedLong(t.getMaxConnectionPools().getValue()) : CircuitBreakers.Thresholds.UNLIMITED,
           t.getTrackRemaining()));
       if (built == null) {
         ok = false;

@@ -43,6 +43,18 @@ class ClusterResilienceTest {
   }
 
   @Test
+  void uint32MaximumMeansNoLimitAsIstioSendsIt() {
+    var cb = ClusterResilience.circuitBreakers(CircuitBreakers.newBuilder()
+        .addThresholds(CircuitBreakers.Thresholds.newBuilder().setPriority(RoutingPriority.DEFAULT)
+            .setMaxConnections(UInt32Value.of(-1)).setMaxPendingRequests(UInt32Value.of(-1))
+            .setMaxRequests(UInt32Value.of(-1)).setMaxRetries(UInt32Value.of(-1)).setTrackRemaining(true))
+        .build(), errors.at("circuit_breakers"));
+    assertThat(errors.messages()).isEmpty();
+    assertThat(cb.defaultPriority().maxConnections()).isEqualTo(4294967295L);
+    assertThat(cb.defaultPriority().maxRetries()).isEqualTo(4294967295L);
+  }
+
+  @Test
   void circuitBreakerErrorsNameTheirField() {
     var cb = ClusterResilience.circuitBreakers(CircuitBreakers.newBuilder()
         .addThresholds(CircuitBreakers.Thresholds.newBuilder())
