@@ -478,7 +478,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       return;
     }
     (idle ? clusterStats.rqPerTryIdleTimeout : clusterStats.rqPerTryTimeout).inc();
-    attempt.reset();
+    attempt.resetOnTimeout();
     String details = idle ? "upstream_per_try_idle_timeout" : "upstream_per_try_timeout";
     if (cb.responseStarted()) {
       upstream = null;
@@ -662,7 +662,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     clusterStats.rqTimeout.inc();
     cancelTimers();
     if (upstream != null) {
-      upstream.reset();
+      upstream.resetOnTimeout(); // a hanging host counts toward its outlier ejection
       upstream = null;
     }
     if (cb.responseStarted()) {

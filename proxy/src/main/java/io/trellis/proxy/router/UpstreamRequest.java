@@ -142,6 +142,18 @@ final class UpstreamRequest implements UpstreamStream.ResponseListener {
     }
   }
 
+  /** As {@link #reset()}, because a timeout expired: the host's outlier detection counts it. */
+  void resetOnTimeout() {
+    if (cancelled) {
+      return;
+    }
+    cancelled = true;
+    releasePending();
+    if (stream != null && !complete) {
+      stream.resetOnTimeout();
+    }
+  }
+
   private void releasePending() {
     if (pending != null) {
       pending.forEach(ReferenceCountUtil::release);

@@ -142,6 +142,41 @@ class ResilienceIntegrationTest {
   }
 
   @Test
+  void aHostThatHangsPastTheRouteTimeoutIsEjectedByOutlierDetection() throws Exception {
+    CommandBackend a = backend("a");
+    CommandBackend hang = backend("hang");
+    hang.mode = CommandBackend.Mode.HANG;
+    clusters.applyClusters(List.of(ClusterConfig.builder("svc").loadAssignment(endpoints("svc", a, hang))
+        .outlierDetection(OutlierDetection.builder().consecutive5xx(2).interval(Duration.ofMillis(100))
+            .baseEjectionTime(Duration.ofSeconds(30)).maxEjectionPercent(50).build())
+        .build()));
+    RouteConfig routes = new RouteConfig("r", List.of(new VirtualHostConfig("vh", List.of("*"), List.of(
+        new Route("all", RouteMatch.prefix("/"),
+            ForwardAction.builder(new io.trellis.proxy.config.route.ClusterSpecifier.Cluster("svc"))
+                .timeout(Duration.ofMillis(300)).build())))));
+    listeners.applyListeners(List.of(ListenerConfig.builder("l", "127.0.0.1", 0)
+        .filterChains(List.of(new FilterChainConfig("default", null,
+            HttpConnectionManagerConfig.builder("resilience").routeConfig(routes).build())))
+        .build()));
+    String base = "http://127.0.0.1:" + listeners.boundPort("l");
+
+    // round robin: every other request reaches the hanging host and times out (504); two such
+    // timeouts count as two consecutive 5xx and eject it
+    int timeouts = 0;
+    for (int i = 0; i < 4; i++) {
+      if (Curl.run(base + "/x").status() == 504) {
+        timeouts++;
+      }
+    }
+    assertThat(timeouts).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> gauge("cluster.svc.outlier_detection.ejections_active") == 1);
+    for (int i = 0; i < 6; i++) {
+      assertThat(Curl.run(base + "/x").status()).isEqualTo(200);
+    }
+    assertThat(hang.trafficRequests).hasValue(2);
+  }
+
+  @Test
   void aBackendAlwaysAnswering503IsEjectedAndReturnsAfterItsEjectionTime() throws Exception {
     CommandBackend a = backend("a");
     CommandBackend b = backend("b");
