@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,17 +29,22 @@ import picocli.CommandLine.Spec;
 public final class ApplyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, paramLabel = "FILE", required = true,
-      description = "A YAML/JSON file, a directory of them, or - for standard input. Repeatable.")
-  List<String> files;
-
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "The control plane's state directory. Default: $TRELLIS_STATE_DIR, else ~/.trellis.")
-  Path stateDir;
+  @Mixin ChangeOptions options;
 
   @Override
   public Integer call() {
-    return ChangeRunner.run(spec, "apply", files, stateDir, (client, name, content) -> client.apply(name, content), "applied");
+    return ChangeRunner.run(spec, "apply", options, (client, name, content) -> client.apply(name, content), "applied");
+  }
+
+  /** The flags apply and delete share: what to send, and which control plane to send it to. */
+  static final class ChangeOptions {
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE", required = true,
+        description = "A YAML/JSON file, a directory of them, or - for standard input. Repeatable.")
+    List<String> files;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+        description = "The control plane's state directory. Default: $TRELLIS_STATE_DIR, else ~/.trellis.")
+    Path stateDir;
   }
 
   /**
@@ -73,13 +79,13 @@ public final class ApplyCommand implements Callable<Integer> {
 
     private ChangeRunner() {}
 
-    static int run(CommandSpec spec, String verb, List<String> files, Path stateDir, Call call, String done) {
+    static int run(CommandSpec spec, String verb, ChangeOptions options, Call call, String done) {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try {
-        AdminClient client = AdminClient.connect(StateDirectory.resolve(stateDir, System.getenv()));
+        AdminClient client = AdminClient.connect(StateDirectory.resolve(options.stateDir, System.getenv()));
         int exit = 0;
-        for (Inputs.Input input : Inputs.read(files, System.in)) {
+        for (Inputs.Input input : Inputs.read(options.files, System.in)) {
           AdminClient.ChangeResult r = call.run(client, input.name(), input.content());
           if (r.ok()) {
             r.keys().forEach(k -> out.println(k + " " + done));

@@ -1,11 +1,9 @@
 package io.trellis.cli;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code trellis delete -f FILE}: remove resources applied with {@code trellis apply}. */
@@ -19,16 +17,10 @@ import picocli.CommandLine.Spec;
 public final class DeleteCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--filename"}, paramLabel = "FILE", required = true,
-      description = "A YAML/JSON file, a directory of them, or - for standard input. Repeatable.")
-  List<String> files;
-
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "The control plane's state directory. Default: $TRELLIS_STATE_DIR, else ~/.trellis.")
-  Path stateDir;
+  @Mixin ApplyCommand.ChangeOptions options;
 
   @Override
   public Integer call() {
-    return ApplyCommand.ChangeRunner.run(spec, "delete", files, stateDir, (client, name, content) -> client.delete(name, content), "deleted");
+    return ApplyCommand.ChangeRunner.run(spec, "delete", options, (client, name, content) -> client.delete(name, content), "deleted");
   }
 }

@@ -1,13 +1,8 @@
 package io.trellis.control.config;
 
 import io.trellis.api.load.ConfigLoader;
-import io.trellis.api.model.Resource;
-import io.trellis.api.model.ResourceKey;
-import io.trellis.api.validate.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,18 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -59,14 +49,10 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   public static final Duration DEFAULT_RESCAN = Duration.ofSeconds(5);
 
-  private record FileEntry(String hash, List<Resource<?>> good, Rejection rejection) {}
-
   private final Path dir;
-  private final ValidatingLoader loader;
   private final ScheduledExecutorService scheduler;
   private final Duration rescanInterval;
-  private final Clock clock;
-  private final Map<Path, FileEntry> files = new TreeMap<>();
+  private final ConfigFiles files;
   private final Set<Path> watchedDirs = new HashSet<>();
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private WatchService watcher;
@@ -77,10 +63,9 @@ public final class DirectoryConfigSource implements ConfigSource {
   public DirectoryConfigSource(
       Path dir, ValidatingLoader loader, ScheduledExecutorService scheduler, Duration rescanInterval, Clock clock) {
     this.dir = dir.toAbsolutePath().normalize();
-    this.loader = Objects.requireNonNull(loader, "loader");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.rescanInterval = Objects.requireNonNull(rescanInterval, "rescanInterval");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.files = new ConfigFiles(this.dir, loader, clock);
   }
 
   @Override
@@ -163,76 +148,17 @@ public final class DirectoryConfigSource implements ConfigSource {
     Set<Path> seen = new HashSet<>();
     for (Path file : present) {
       seen.add(file);
-      byte[] bytes;
       try {
-        bytes = Files.readAllBytes(file);
+        changed |= files.offer(file, Files.readAllBytes(file));
       } catch (NoSuchFileException gone) {
-        continue; // deleted between listing and reading; the next scan removes it
-      }
-      String hash = sha256(bytes);
-      FileEntry old = files.get(file);
-      if (old != null && old.hash().equals(hash)) {
-        continue;
-      }
-      changed = true;
-      String name = dir.relativize(file).toString();
-      ValidatingLoader.Outcome outcome = decode(name, bytes);
-      if (outcome.accepted()) {
-        outcome.problems().forEach(p -> log.warn("{}", p.format()));
-        files.put(file, new FileEntry(hash, outcome.resources(), null));
-        log.info("{}: {} resource(s) in force", name, outcome.resources().size());
-      } else {
-        List<Resource<?>> lastGood = old == null ? List.of() : old.good();
-        Rejection rejection = new Rejection(name, outcome.problems(), clock.instant());
-        files.put(file, new FileEntry(hash, lastGood, rejection));
-        log.warn(
-            "{} rejected; {}:\n  {}",
-            name,
-            old == null ? "it has no earlier version in force" : "its last good version stays in force",
-            String.join("\n  ", rejection.messages()));
+        // deleted between listing and reading; the next scan removes it
       }
     }
-    for (Path gone : new ArrayList<>(files.keySet())) {
-      if (!seen.contains(gone)) {
-        files.remove(gone);
-        changed = true;
-        log.info("{}: removed; its resources are withdrawn", dir.relativize(gone));
-      }
-    }
+    changed |= files.retainOnly(seen);
     if (changed) {
-      warnAboutDuplicates();
+      files.warnAboutDuplicates();
       listener.accept(state());
     }
-  }
-
-  /**
-   * Two files defining the same resource is a mistake Kubernetes would not allow (the second apply
-   * would replace the first); here the later file in path order wins, and the user is told.
-   */
-  private void warnAboutDuplicates() {
-    Map<ResourceKey, Resource<?>> seen = new HashMap<>();
-    for (FileEntry e : files.values()) {
-      for (Resource<?> r : e.good()) {
-        Resource<?> earlier = seen.put(r.key(), r);
-        if (earlier != null) {
-          log.warn("{}: {} is also defined at {}; the later one is used", r.origin(), r.key(), earlier.origin());
-        }
-      }
-    }
-  }
-
-  private ValidatingLoader.Outcome decode(String name, byte[] bytes) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return new ValidatingLoader.Outcome(
-          List.of(),
-          List.of(
-              Problem.error(
-                  new io.trellis.api.model.Location(name, 1, 1), null, "", "file is not UTF-8 text", null)));
-    }
-    return loader.load(name, text);
   }
 
   /** Registers every directory in the tree with the watcher (new ones appear at any time). */
@@ -255,15 +181,7 @@ public final class DirectoryConfigSource implements ConfigSource {
 
   /** The current state: every file's last good resources, in file order, and its rejection. */
   public synchronized SourceState state() {
-    List<Resource<?>> resources = new ArrayList<>();
-    List<Rejection> rejections = new ArrayList<>();
-    for (FileEntry e : files.values()) {
-      resources.addAll(e.good());
-      if (e.rejection() != null) {
-        rejections.add(e.rejection());
-      }
-    }
-    return new SourceState(name(), resources, rejections);
+    return files.state(name());
   }
 
   @Override
@@ -281,14 +199,6 @@ public final class DirectoryConfigSource implements ConfigSource {
           log.debug("closing the watch service: {}", e.toString());
         }
       }
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,30 +1,21 @@
 package io.trellis.control.local;
 
-import io.trellis.api.model.Location;
-import io.trellis.api.model.Resource;
-import io.trellis.api.validate.Problem;
+import io.trellis.control.config.ConfigFiles;
 import io.trellis.control.config.ConfigSource;
-import io.trellis.control.config.Rejection;
 import io.trellis.control.config.SourceState;
 import io.trellis.control.config.ValidatingLoader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,24 +40,23 @@ public final class TopLevelFilesSource implements ConfigSource {
 
   public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
 
-  private record FileEntry(long size, long modified, String hash, List<Resource<?>> good, Rejection rejection) {}
+  /** A file's size and modification time: when both are unchanged the file is not read again. */
+  private record Stamp(long size, long modified) {}
 
   private final Path dir;
-  private final ValidatingLoader loader;
   private final ScheduledExecutorService scheduler;
   private final Duration poll;
-  private final Clock clock;
-  private final Map<Path, FileEntry> files = new TreeMap<>();
+  private final ConfigFiles contents;
+  private final Map<Path, Stamp> stamps = new HashMap<>();
   private Consumer<SourceState> listener;
   private ScheduledFuture<?> task;
   private boolean closed;
 
   public TopLevelFilesSource(Path dir, ValidatingLoader loader, ScheduledExecutorService scheduler, Duration poll, Clock clock) {
     this.dir = dir.toAbsolutePath().normalize();
-    this.loader = Objects.requireNonNull(loader, "loader");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.poll = Objects.requireNonNull(poll, "poll");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.contents = new ConfigFiles(this.dir, loader, clock);
   }
 
   /** The configuration files directly in {@code dir}, sorted by name. */
@@ -115,78 +105,24 @@ public final class TopLevelFilesSource implements ConfigSource {
     Set<Path> seen = new HashSet<>();
     for (Path file : Files.isDirectory(dir) ? files(dir) : List.<Path>of()) {
       seen.add(file);
-      FileEntry old = files.get(file);
-      long size;
-      long modified;
-      byte[] bytes;
       try {
-        size = Files.size(file);
-        modified = Files.getLastModifiedTime(file).toMillis();
-        if (old != null && old.size() == size && old.modified() == modified) {
-          continue;
+        Stamp stamp = new Stamp(Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        if (!stamp.equals(stamps.put(file, stamp))) {
+          changed |= contents.offer(file, Files.readAllBytes(file));
         }
-        bytes = Files.readAllBytes(file);
       } catch (NoSuchFileException gone) {
-        continue;
-      }
-      String hash = sha256(bytes);
-      if (old != null && old.hash().equals(hash)) {
-        files.put(file, new FileEntry(size, modified, hash, old.good(), old.rejection()));
-        continue;
-      }
-      changed = true;
-      String name = dir.relativize(file).toString();
-      ValidatingLoader.Outcome outcome = decode(name, bytes);
-      if (outcome.accepted()) {
-        files.put(file, new FileEntry(size, modified, hash, outcome.resources(), null));
-        log.info("{}: {} resource(s) in force", name, outcome.resources().size());
-      } else {
-        Rejection rejection = new Rejection(name, outcome.problems(), clock.instant());
-        files.put(file, new FileEntry(size, modified, hash, old == null ? List.of() : old.good(), rejection));
-        log.warn("{} rejected; {}:\n  {}", name,
-            old == null ? "it has no earlier version in force" : "its last good version stays in force",
-            String.join("\n  ", rejection.messages()));
+        stamps.remove(file); // deleted between listing and reading; the next scan withdraws it
       }
     }
-    for (Path gone : new ArrayList<>(files.keySet())) {
-      if (!seen.contains(gone)) {
-        files.remove(gone);
-        changed = true;
-        log.info("{}: removed; its resources are withdrawn", dir.relativize(gone));
-      }
-    }
+    stamps.keySet().retainAll(seen);
+    changed |= contents.retainOnly(seen);
     if (changed) {
       listener.accept(state());
     }
   }
 
-  private ValidatingLoader.Outcome decode(String name, byte[] bytes) {
-    try {
-      String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-      return loader.load(name, text);
-    } catch (CharacterCodingException e) {
-      return new ValidatingLoader.Outcome(List.of(), List.of(Problem.error(new Location(name, 1, 1), null, "", "file is not UTF-8 text", null)));
-    }
-  }
-
   public synchronized SourceState state() {
-    List<Resource<?>> resources = new ArrayList<>();
-    List<Rejection> rejections = new ArrayList<>();
-    for (FileEntry e : files.values()) {
-      resources.addAll(e.good());
-      if (e.rejection() != null) {
-        rejections.add(e.rejection());
-      }
-    }
-    return new SourceState(name(), resources, rejections);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return contents.state(name());
   }
 
   @Override
