@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.trellis.proxy.http.filter.FilterStatus;
 import io.trellis.proxy.http.filter.HttpFilter;
 import io.trellis.proxy.http.filter.HttpFilterCallbacks;
@@ -29,7 +28,6 @@ import io.trellis.proxy.router.SelectedRoute;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request through the connection manager: header preparation, the filter chain in both
@@ -71,8 +69,8 @@ public final class ActiveStream {
   private int readPauses;
   private long lastActivityNanos;
   private Duration idleTimeout;
-  private ScheduledFuture<?> idleTimer;
-  private ScheduledFuture<?> requestTimer;
+  private TimeoutQueue.Timeout idleTimer;
+  private TimeoutQueue.Timeout requestTimer;
 
   ActiveStream(HttpConnectionManager hcm, DownstreamStream downstream, ConnectionInfo connection) {
     this.hcm = hcm;
@@ -339,7 +337,7 @@ public final class ActiveStream {
     info.endNanos(System.nanoTime());
     cancelRequestTimer();
     if (idleTimer != null) {
-      idleTimer.cancel(false);
+      idleTimer.cancel();
     }
     releaseQueued();
     if (filters != null) {
@@ -487,16 +485,16 @@ public final class ActiveStream {
     Duration idle = hcm.config().streamIdleTimeout();
     if (!idle.isZero()) {
       idleTimeout = idle;
-      idleTimer = loop.schedule(this::checkIdle, idle.toNanos(), TimeUnit.NANOSECONDS);
+      idleTimer = TimeoutQueue.start(loop, idle, this::checkIdle);
     }
     Duration rt = hcm.config().requestTimeout();
     if (!rt.isZero() && !requestComplete) {
-      requestTimer = loop.schedule(() -> {
+      requestTimer = TimeoutQueue.start(loop, rt, () -> {
         if (!requestComplete && !finished) {
           hcm.stats().rqTimeout.inc();
           timeoutReply("request timeout", "request_overall_timeout", null);
         }
-      }, rt.toNanos(), TimeUnit.NANOSECONDS);
+      });
     }
   }
 
@@ -510,7 +508,8 @@ public final class ActiveStream {
       hcm.stats().rqIdleTimeout.inc();
       timeoutReply("stream timeout", "stream_idle_timeout", ResponseFlag.STREAM_IDLE_TIMEOUT);
     } else {
-      idleTimer = downstream.eventLoop().schedule(this::checkIdle, limit - elapsed, TimeUnit.NANOSECONDS);
+      // still active: the rest of the time is rarely needed, so it goes to the loop's own scheduler
+      idleTimer = TimeoutQueue.startUnshared(downstream.eventLoop(), Duration.ofNanos(limit - elapsed), this::checkIdle);
     }
   }
 
@@ -524,7 +523,7 @@ public final class ActiveStream {
 
   private void cancelRequestTimer() {
     if (requestTimer != null) {
-      requestTimer.cancel(false);
+      requestTimer.cancel();
       requestTimer = null;
     }
   }
@@ -533,16 +532,16 @@ public final class ActiveStream {
   void setIdleTimeout(Duration timeout) {
     if (timeout.isZero()) {
       if (idleTimer != null) {
-        idleTimer.cancel(false);
+        idleTimer.cancel();
       }
       idleTimeout = null;
       return;
     }
     idleTimeout = timeout;
     if (idleTimer != null) {
-      idleTimer.cancel(false);
+      idleTimer.cancel();
     }
-    idleTimer = downstream.eventLoop().schedule(this::checkIdle, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    idleTimer = TimeoutQueue.start(downstream.eventLoop(), timeout, this::checkIdle);
   }
 
   /** The callbacks of the filter at one position of the chain. */
@@ -679,7 +678,7 @@ public final class ActiveStream {
       finished = true;
       cancelRequestTimer();
       if (idleTimer != null) {
-        idleTimer.cancel(false);
+        idleTimer.cancel();
       }
       hcm.stats().rqActive.dec();
       hcm.stats().responseCode(info.responseCode());

@@ -24,6 +24,7 @@ import io.trellis.proxy.config.route.HeaderMutations;
 import io.trellis.proxy.config.route.HostRewrite;
 import io.trellis.proxy.config.route.RedirectAction;
 import io.trellis.proxy.http.ResponseFlag;
+import io.trellis.proxy.http.TimeoutQueue;
 import io.trellis.proxy.http.filter.FilterStatus;
 import io.trellis.proxy.http.filter.HttpFilter;
 import io.trellis.proxy.http.filter.HttpFilterCallbacks;
@@ -61,7 +62,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private TunnelRequest tunnel;
   private RequestHasher.GeneratedCookie cookie;
   private Duration timeout = Duration.ZERO;
-  private ScheduledFuture<?> timer;
+  private TimeoutQueue.Timeout timer;
   private boolean pausedForUpstream;
   private boolean waitingForDownstream;
   private boolean responseDone;
@@ -513,7 +514,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
 
   private void cancelTimers() {
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     if (durationTimer != null) {
       durationTimer.cancel(false);
@@ -652,7 +653,11 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     if (timeout.isZero() || timer != null) {
       return;
     }
-    timer = cb.eventLoop().schedule(this::onTimeout, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    // the route's configured timeout repeats request after request and shares a queue; one from a
+    // request header (x-envoy-upstream-rq-timeout-ms, grpc-timeout) goes to the loop's scheduler
+    timer = action != null && timeout.equals(action.timeout())
+        ? TimeoutQueue.start(cb.eventLoop(), timeout, this::onTimeout)
+        : TimeoutQueue.startUnshared(cb.eventLoop(), timeout, this::onTimeout);
   }
 
   private void onTimeout() {
@@ -755,7 +760,9 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private void forwardLast(LastHttpContent last) {
     finishResponse();
     if (last.trailingHeaders().isEmpty()) {
-      cb.encodeData(new io.netty.handler.codec.http.DefaultLastHttpContent(last.content()), true);
+      // a plain last part goes on as it is; one that is also the response head is split off
+      cb.encodeData(last instanceof HttpResponse
+          ? new io.netty.handler.codec.http.DefaultLastHttpContent(last.content()) : last, true);
     } else {
       if (last.content().isReadable()) {
         cb.encodeData(new DefaultHttpContent(last.content()), false);
@@ -769,7 +776,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   private void finishResponse() {
     responseDone = true;
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     if (durationTimer != null) {
       durationTimer.cancel(false);
@@ -840,7 +847,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
   public void onDestroy() {
     destroyed = true;
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     if (retry != null || retryTimer != null || durationTimer != null) {
       cancelTimers();

@@ -3,7 +3,7 @@ package io.trellis.proxy.upstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -71,8 +71,10 @@ final class Http1Stream implements UpstreamStream {
     if (upgraded && part instanceof HttpContent content) {
       out = content.content(); // raw tunnel bytes after 101
     }
-    ChannelFuture f = flush ? channel.writeAndFlush(out) : channel.write(out);
-    return f.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    // No promise to complete and no listener per part: a failed write reaches the connection's
+    // exceptionCaught, which closes it (what a close-on-failure listener did).
+    ChannelPromise v = channel.voidPromise();
+    return flush ? channel.writeAndFlush(out, v) : channel.write(out, v);
   }
 
   @Override

@@ -28,6 +28,7 @@ import io.trellis.proxy.http.ActiveStream;
 import io.trellis.proxy.http.ConnectionInfo;
 import io.trellis.proxy.http.DownstreamStream;
 import io.trellis.proxy.http.HttpConnectionManager;
+import io.trellis.proxy.http.TimeoutQueue;
 import io.trellis.proxy.network.Drainable;
 import io.trellis.proxy.upstream.HttpProtocol;
 import java.nio.charset.StandardCharsets;
@@ -63,26 +64,26 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
   private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
   private ScheduledFuture<?> idleTimer;
   private long idleSince = -1;
-  private ScheduledFuture<?> headersTimer;
+  private TimeoutQueue.Timeout headersTimer;
 
   @Override
   public void headStarted() {
     if (headersTimer == null) {
-      headersTimer = ctx.channel().eventLoop().schedule(() -> {
+      headersTimer = TimeoutQueue.start(ctx.channel().eventLoop(), hcm.config().requestHeadersTimeout(), () -> {
         headersTimer = null;
         if (!closing) {
           // Envoy answers a request whose headers did not arrive in time with 408 and closes
           hcm.stats().rqTimeout.inc();
           protocolError(408, "request_headers_timeout");
         }
-      }, hcm.config().requestHeadersTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      });
     }
   }
 
   @Override
   public void headEnded() {
     if (headersTimer != null) {
-      headersTimer.cancel(false);
+      headersTimer.cancel();
       headersTimer = null;
     }
   }
