@@ -27,13 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code trellis proxy --xds … --role gateway} (its own bootstrap, no local-mesh metadata). The
  * gateway accepts everything (proxy-status SYNCED, no NACK), routes curl's requests by the
  * VirtualService, follows a {@code trellis apply} within a second, binds only the Gateway's
- * loopback listener, and the listener it ACKed runs the cors, fault and router filters.
- *
- * <p>Not asserted here: the gateway's own {@code /config_dump}. On this path it answers with an
- * empty reply: every route carries Istio's default retry policy, whose retry host predicate is a
- * {@code PreviousHostsPredicate} the proxy's JSON type registry ({@code EnvoyTypes}) does not know,
- * so printing the dump fails. The listener is read from {@code trellis proxy-config} instead: what
- * the control plane sent and, with proxy-status SYNCED, what the gateway accepted.
+ * loopback listener, and the listener it ACKed runs the cors, fault and router filters — as the
+ * control plane reports it ({@code trellis proxy-config}) and as the gateway's own {@code
+ * /config_dump} prints it, Istio's default retry policy (the previous_hosts predicate) included.
  */
 class StandardPathE2ETest {
   private static final Duration BUDGET = Duration.ofSeconds(1);
@@ -112,8 +108,7 @@ class StandardPathE2ETest {
 
     // 4. The gateway bound the Gateway's listener on loopback and nothing else (no 0.0.0.0:15001 or
     // :15006: those are the sidecar's capture listeners), and the listener it ACKed runs Istio's HTTP
-    // filter chain, in Istio's order. The gateway's own /config_dump cannot be read on this path
-    // yet: see the class comment.
+    // filter chain, in Istio's order, both as sent and as the gateway's own /config_dump shows it.
     String listeners = admin("/listeners");
     System.out.printf("[e2e standard] gateway /listeners: %s%n", listeners.strip());
     assertThat(listeners.strip().lines().toList())
@@ -124,6 +119,19 @@ class StandardPathE2ETest {
     List<String> filters = httpFilters(new ObjectMapper().readTree(config.out()), mesh.gatewayPort());
     System.out.printf("[e2e standard] gateway listener :%d http_filters (trellis proxy-config, ACKed): %s%n", mesh.gatewayPort(), filters);
     assertThat(filters).containsExactly("envoy.filters.http.cors", "envoy.filters.http.fault", "envoy.filters.http.router");
+    JsonNode dump = new ObjectMapper().readTree(admin("/config_dump"));
+    List<String> dumped = new ArrayList<>();
+    for (JsonNode section : dump.path("configs")) {
+      for (JsonNode listener : section.path("dynamic_listeners")) {
+        for (JsonNode chain : listener.path("active_state").path("listener").path("filter_chains")) {
+          for (JsonNode filter : chain.path("filters")) {
+            filter.path("typed_config").path("http_filters").forEach(f -> dumped.add(f.path("name").asText()));
+          }
+        }
+      }
+    }
+    assertThat(dumped).as("http_filters in the gateway's /config_dump").isEqualTo(filters);
+    assertThat(dump.toString()).contains("envoy.retry_host_predicates.previous_hosts", "\"version_info\"");
 
     // Still nothing NACKed after the changes.
     assertThat(gatewayRow().orElseThrow().subList(1, 5)).isEqualTo(SYNCED);

@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,12 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every pod and sidecar a real process: Bookinfo through the ingress gateway, Istio's tasks,
  * watching the directory, an app's restart, and a stop that leaves no process behind.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LoopbackMeshTest {
+class LoopbackMeshTest extends BookinfoMeshContract {
   @TempDir static Path work;
-  LocalMeshProcess mesh;
-  long started;
 
   @BeforeAll
   void up() throws Exception {
@@ -42,15 +34,14 @@ class LoopbackMeshTest {
     }
   }
 
-  @Test
-  @Order(10)
-  void productPageAnswersAndShowsAllThreeReviewVersions() throws Exception {
-    Duration firstOk = BookinfoMeshTasks.awaitProductPage(mesh, started);
-    System.out.println("loopback: first 200 from /productpage " + firstOk.toMillis() + " ms after starting trellis up");
-    Map<String, Integer> seen = BookinfoMeshTasks.allThreeVersions(mesh);
-    System.out.println("loopback: review versions over repeated loads " + seen);
-    String out = mesh.output();
-    assertThat(out).contains("POD", "reviews-v2-", "http://127.0.0.1:" + mesh.ingressPort, "isolation        loopback");
+  @Override
+  String isolation() {
+    return "loopback";
+  }
+
+  @Override
+  void assertBanner(String output) {
+    assertThat(output).contains("POD", "reviews-v2-", "http://127.0.0.1:" + mesh.ingressPort, "isolation        loopback");
   }
 
   @Test
@@ -62,36 +53,6 @@ class LoopbackMeshTest {
       assertThat(r[1].lines().filter(l -> l.contains("SIDECAR") && l.contains("SYNCED")).count()).isEqualTo(6);
       assertThat(r[1]).contains("ROUTER");
     });
-  }
-
-  @Test
-  @Order(30)
-  void virtualServiceAllV1() throws Exception {
-    BookinfoMeshTasks.allV1(mesh);
-  }
-
-  @Test
-  @Order(40)
-  void reviewsTestV2() throws Exception {
-    BookinfoMeshTasks.jasonSeesV2(mesh);
-  }
-
-  @Test
-  @Order(50)
-  void trafficShiftingFiftyFifty() throws Exception {
-    System.out.println("loopback: 1000 requests over reviews v2/v3 50/50: " + BookinfoMeshTasks.fiftyFifty(mesh));
-  }
-
-  @Test
-  @Order(55)
-  void faultInjectionDelayForJason() throws Exception {
-    System.out.println("loopback: jason's page with the 7 s ratings delay took " + BookinfoMeshTasks.ratingsDelayForJason(mesh).toMillis() + " ms");
-  }
-
-  @Test
-  @Order(56)
-  void faultInjectionAbortForJason() throws Exception {
-    BookinfoMeshTasks.ratingsAbortForJason(mesh);
   }
 
   @Test
@@ -123,16 +84,6 @@ class LoopbackMeshTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(oldPid).map(h -> !h.isAlive()).orElse(true));
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> mesh.get("/productpage", null).body().contains("ISBN-10"));
-  }
-
-  @Test
-  @Order(80)
-  void aKilledAppIsRestarted() throws Exception {
-    BookinfoMeshTasks.killedAppRestarts(mesh);
-    // The prefix also matches the pod the rollout above replaced; logs means the running one.
-    String[] logs = mesh.trellis("logs", "details");
-    assertThat(logs[0]).as(logs[2]).isEqualTo("0");
-    assertThat(logs[1]).contains("exited with code 137; restarting in");
   }
 
   @Test

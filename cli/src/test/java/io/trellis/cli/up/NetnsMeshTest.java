@@ -11,16 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,12 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * through the sidecar, and stopping leaves no process, namespace, link, rule or {@code /etc/netns}
  * entry behind. Needs Linux and root.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NetnsMeshTest {
+class NetnsMeshTest extends BookinfoMeshContract {
   @TempDir static Path work;
-  LocalMeshProcess mesh;
-  long started;
   String hostNatRulesBefore;
 
   @BeforeAll
@@ -65,14 +57,14 @@ class NetnsMeshTest {
     }
   }
 
-  @Test
-  @Order(10)
-  void productPageAnswersAndShowsAllThreeReviewVersions() throws Exception {
-    Duration firstOk = BookinfoMeshTasks.awaitProductPage(mesh, started);
-    System.out.println("netns: first 200 from /productpage " + firstOk.toMillis() + " ms after starting trellis up");
-    Map<String, Integer> seen = BookinfoMeshTasks.allThreeVersions(mesh);
-    System.out.println("netns: review versions over repeated loads " + seen);
-    assertThat(mesh.output()).contains("isolation        netns", "10.250.0.");
+  @Override
+  String isolation() {
+    return "netns";
+  }
+
+  @Override
+  void assertBanner(String output) {
+    assertThat(output).contains("isolation        netns", "10.250.0.");
   }
 
   @Test
@@ -93,43 +85,7 @@ class NetnsMeshTest {
   }
 
   @Test
-  @Order(30)
-  void virtualServiceAllV1() throws Exception {
-    BookinfoMeshTasks.allV1(mesh);
-  }
-
-  @Test
-  @Order(40)
-  void reviewsTestV2() throws Exception {
-    BookinfoMeshTasks.jasonSeesV2(mesh);
-  }
-
-  @Test
-  @Order(50)
-  void trafficShiftingFiftyFifty() throws Exception {
-    System.out.println("netns: 1000 requests over reviews v2/v3 50/50: " + BookinfoMeshTasks.fiftyFifty(mesh));
-  }
-
-  @Test
-  @Order(55)
-  void faultInjectionDelayForJason() throws Exception {
-    System.out.println("netns: jason's page with the 7 s ratings delay took " + BookinfoMeshTasks.ratingsDelayForJason(mesh).toMillis() + " ms");
-  }
-
-  @Test
-  @Order(56)
-  void faultInjectionAbortForJason() throws Exception {
-    BookinfoMeshTasks.ratingsAbortForJason(mesh);
-  }
-
-  @Test
-  @Order(60)
-  void aKilledAppIsRestarted() throws Exception {
-    BookinfoMeshTasks.killedAppRestarts(mesh);
-  }
-
-  @Test
-  @Order(70)
+  @Order(90)
   void sigtermLeavesNothingBehind() throws Exception {
     assertThat(mesh.upState()).isNotNull();
     var pids = mesh.seenPids();
