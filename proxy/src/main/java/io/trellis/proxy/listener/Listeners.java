@@ -10,6 +10,10 @@ import io.trellis.proxy.http.filter.fault.FaultFilterProvider;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.router.RouterFilterProvider;
 import io.trellis.proxy.stats.StatsStore;
+import io.trellis.proxy.tls.Secret;
+import io.trellis.proxy.tls.SecretRef;
+import io.trellis.proxy.tls.Secrets;
+import io.trellis.proxy.tls.ServerTlsContext;
 import io.trellis.proxy.upstream.ClusterManager;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +23,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -45,6 +52,10 @@ public final class Listeners implements AutoCloseable {
   private final RdsRouteTables rds = new RdsRouteTables();
   private final Map<String, ActiveListener> active = new LinkedHashMap<>();
   private final Map<String, ListenerConfig> configs = new LinkedHashMap<>();
+  private final Map<String, ListenerConfig> warming = new LinkedHashMap<>();
+  private Secrets secrets = Secrets.NONE;
+  private Consumer<Set<String>> secretSubscriber = names -> {};
+  private Set<String> announced;
 
   public Listeners(Transport transport, ClusterManager clusters, StatsStore stats, Clock clock) {
     this(transport, clusters, stats, clock, threadLocalRandom(), defaultFilters(), DEFAULT_DRAIN_TIME);
@@ -89,12 +100,17 @@ public final class Listeners implements AutoCloseable {
     };
   }
 
-  /** Applies the complete set of listeners. */
+  /**
+   * Applies the complete set of listeners. A listener whose TLS chains name SDS secrets that have not
+   * arrived <em>warms</em>: it is validated but not bound (an update leaves the running version
+   * serving) until {@link #applySecrets} delivers them, as Envoy warms listeners.
+   */
   public synchronized void applyListeners(Collection<ListenerConfig> listeners) {
     Map<String, CompiledListener> compiled = new LinkedHashMap<>();
+    Map<String, ListenerConfig> nextWarming = new LinkedHashMap<>();
     List<String> errors = new ArrayList<>();
     for (ListenerConfig c : listeners) {
-      if (compiled.containsKey(c.name())) {
+      if (compiled.containsKey(c.name()) || nextWarming.containsKey(c.name())) {
         errors.add("listener[" + c.name() + "]: name given twice (expected: unique)");
         continue;
       }
@@ -104,7 +120,21 @@ public final class Listeners implements AutoCloseable {
         continue;
       }
       try {
-        compiled.put(c.name(), CompiledListener.compile(c, rds, filters, context, observer));
+        List<SecretRef> missing = missingSecrets(c);
+        List<SecretRef> missingStatic = missing.stream().filter(r -> !r.ads()).toList();
+        if (!missingStatic.isEmpty()) {
+          errors.add("listener[" + c.name() + "]: " + missingStatic + " not in static_resources.secrets"
+              + " (expected: a static secret of that name, or sds_config: {ads: {}})");
+        } else if (!missing.isEmpty()) {
+          // Validate everything but the TLS contexts now, so a bad listener is rejected with LDS.
+          CompiledListener.compile(c, rds, filters, context, observer, null);
+          nextWarming.put(c.name(), c);
+          if (old != null) {
+            compiled.put(c.name(), null);
+          }
+        } else {
+          compiled.put(c.name(), CompiledListener.compile(c, rds, filters, context, observer, secrets));
+        }
       } catch (IllegalArgumentException e) {
         errors.add(e.getMessage());
       }
@@ -120,6 +150,14 @@ public final class Listeners implements AutoCloseable {
         gone.drainAll(drainTime);
       }
     }
+    warming.clear();
+    warming.putAll(nextWarming);
+    announceSecretNames();
+    install(compiled);
+  }
+
+  /** Binds new listeners and swaps updated ones; {@code null} values are listeners left as they are. */
+  private void install(Map<String, CompiledListener> compiled) {
     List<String> bindErrors = new ArrayList<>();
     for (Map.Entry<String, CompiledListener> e : compiled.entrySet()) {
       CompiledListener next = e.getValue();
@@ -149,6 +187,95 @@ public final class Listeners implements AutoCloseable {
     }
     if (!bindErrors.isEmpty()) {
       throw new IllegalStateException(String.join("; ", bindErrors));
+    }
+  }
+
+  private List<SecretRef> missingSecrets(ListenerConfig c) {
+    return CompiledListener.secretRefs(c).stream().filter(r -> secrets.find(r) == null).toList();
+  }
+
+  /**
+   * Sets the bootstrap's static secrets ({@code static_resources.secrets}); call before the static
+   * listeners that name them are applied.
+   */
+  public synchronized void applyStaticSecrets(Map<String, Secret> statics) {
+    secrets = secrets.withStatics(statics);
+  }
+
+  /**
+   * Applies the complete set of SDS secrets, by name. Every TLS context that uses them is rebuilt
+   * first; if one cannot be built, nothing changes and the reasons are returned (the update is then
+   * NACKed and the last good secrets stay). Otherwise new connections get the new contexts while open
+   * ones keep theirs, and listeners that were warming for these secrets bind.
+   */
+  public synchronized List<String> applySecrets(Map<String, Secret> dynamic) {
+    Secrets next = secrets.withDynamic(dynamic);
+    List<String> errors = new ArrayList<>();
+    Map<CompiledListener, List<ServerTlsContext>> rebuilt = new LinkedHashMap<>();
+    for (ActiveListener l : active.values()) {
+      CompiledListener c = l.current();
+      if (!c.hasTls() || CompiledListener.secretRefs(c.config).stream().anyMatch(r -> next.find(r) == null)) {
+        continue; // without TLS, or a secret went away: keep the contexts it has (Envoy keeps the last one)
+      }
+      try {
+        rebuilt.put(c, c.buildContexts(next));
+      } catch (IllegalArgumentException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    Map<String, CompiledListener> ready = new LinkedHashMap<>();
+    for (ListenerConfig w : warming.values()) {
+      if (CompiledListener.secretRefs(w).stream().allMatch(r -> next.find(r) != null)) {
+        try {
+          ready.put(w.name(), CompiledListener.compile(w, rds, filters, context, observer, next));
+        } catch (IllegalArgumentException e) {
+          errors.add(e.getMessage());
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      return errors;
+    }
+    secrets = next;
+    rebuilt.forEach(CompiledListener::useContexts);
+    ready.keySet().forEach(warming::remove);
+    try {
+      install(ready);
+    } catch (IllegalStateException e) {
+      return List.of(e.getMessage());
+    }
+    return List.of();
+  }
+
+  /** Tells the subscriber which SDS secrets the applied and warming listeners name. */
+  public synchronized void onSecretNames(Consumer<Set<String>> subscriber) {
+    this.secretSubscriber = subscriber;
+    announced = null;
+    announceSecretNames();
+  }
+
+  /** The SDS secret names the applied and warming listeners need. */
+  public synchronized Set<String> secretNames() {
+    Set<String> names = new TreeSet<>();
+    for (ListenerConfig c : configs.values()) {
+      CompiledListener.secretRefs(c).stream().filter(SecretRef::ads).forEach(r -> names.add(r.name()));
+    }
+    for (ListenerConfig c : warming.values()) {
+      CompiledListener.secretRefs(c).stream().filter(SecretRef::ads).forEach(r -> names.add(r.name()));
+    }
+    return names;
+  }
+
+  /** Listeners waiting for SDS secrets, by name. */
+  public synchronized Set<String> warmingListeners() {
+    return Set.copyOf(warming.keySet());
+  }
+
+  private void announceSecretNames() {
+    Set<String> names = secretNames();
+    if (!names.equals(announced)) {
+      announced = names;
+      secretSubscriber.accept(Set.copyOf(names));
     }
   }
 
@@ -182,6 +309,7 @@ public final class Listeners implements AutoCloseable {
     }
     active.clear();
     configs.clear();
+    warming.clear();
   }
 
   @Override
@@ -191,5 +319,6 @@ public final class Listeners implements AutoCloseable {
     }
     active.clear();
     configs.clear();
+    warming.clear();
   }
 }

@@ -23,6 +23,7 @@ import io.trellis.proxy.config.listener.PathWithEscapedSlashesAction;
 import io.trellis.proxy.config.listener.RouterFilterConfig;
 import io.trellis.proxy.config.listener.TcpProxyConfig;
 import io.trellis.proxy.config.route.RouteConfig;
+import io.trellis.proxy.tls.DownstreamTlsConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,8 +35,8 @@ import java.util.Set;
  * terminal network filter ({@code http_connection_manager} or {@code tcp_proxy}). A typed config whose
  * type URL the proxy does not implement is an error, unless Envoy would skip it too
  * ({@code is_optional} HTTP filters); what the records cannot yet express and would change what a
- * connection gets (TLS termination, an unbound listener, extra network filters) is rejected rather
- * than silently dropped.
+ * connection gets (an unbound listener, extra network filters) is rejected rather than silently
+ * dropped. A chain's {@code transport_socket} (TLS termination) is converted by {@link TlsContexts}.
  */
 public final class ListenerResource implements XdsResourceType<Listener, ListenerConfig> {
   public static final ListenerResource INSTANCE = new ListenerResource();
@@ -195,10 +196,7 @@ public final class ListenerResource implements XdsResourceType<Listener, Listene
 
   private static FilterChainConfig filterChain(FilterChain fc, ValidationErrors errors, boolean withMatch) {
     int before = errors.messages().size();
-    if (fc.hasTransportSocket() && !fc.getTransportSocket().getName().equals("envoy.transport_sockets.raw_buffer")) {
-      errors.at("transport_socket").add(
-          "'" + fc.getTransportSocket().getName() + "' is not supported (TLS termination is not implemented yet)");
-    }
+    DownstreamTlsConfig tls = fc.hasTransportSocket() ? TlsContexts.downstream(fc.getTransportSocket(), errors.at("transport_socket")) : null;
     FilterChainMatch match = withMatch && fc.hasFilterChainMatch() ? match(fc.getFilterChainMatch(), errors.at("filter_chain_match")) : null;
     NetworkFilterConfig filter = null;
     if (fc.getFiltersCount() == 0) {
@@ -217,7 +215,7 @@ public final class ListenerResource implements XdsResourceType<Listener, Listene
     }
     FilterChainMatch m = match;
     NetworkFilterConfig f = filter;
-    return errors.build(() -> new FilterChainConfig(fc.getName(), m, f));
+    return errors.build(() -> new FilterChainConfig(fc.getName(), m, f, tls));
   }
 
   private static FilterChainMatch match(io.envoyproxy.envoy.config.listener.v3.FilterChainMatch m, ValidationErrors errors) {
