@@ -65,7 +65,7 @@ public final class GatewayGenerator {
   }
 
   public static XdsResources generate(PushContext ctx, ProxyNode node) {
-    XdsResources.Builder out = XdsResources.builder();
+    XdsResources.Builder out = XdsResources.builder(SharedResources.of(ctx));
     String locality = Localities.ofProxy(node.labels());
     for (ClusterTarget t : ClusterTarget.enumerate(ctx, node.namespace(), ctx.visibleServices(node.namespace()))) {
       out.add(ClusterGenerator.outbound(ctx, t, locality, false));

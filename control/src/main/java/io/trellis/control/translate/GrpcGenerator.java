@@ -29,7 +29,7 @@ public final class GrpcGenerator {
   private GrpcGenerator() {}
 
   public static XdsResources generate(PushContext ctx, ProxyNode node) {
-    XdsResources.Builder out = XdsResources.builder();
+    XdsResources.Builder out = XdsResources.builder(SharedResources.of(ctx));
     String ns = node.namespace();
     String locality = Localities.ofProxy(node.labels());
     List<MeshService> services = new ArrayList<>();

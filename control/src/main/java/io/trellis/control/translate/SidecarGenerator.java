@@ -51,7 +51,7 @@ public final class SidecarGenerator {
     SidecarScope scope = ctx.sidecarScope(node);
     String ns = node.namespace();
     String locality = Localities.ofProxy(node.labels());
-    XdsResources.Builder out = XdsResources.builder();
+    XdsResources.Builder out = XdsResources.builder(SharedResources.of(ctx));
 
     for (ClusterTarget t : ClusterTarget.enumerate(ctx, ns, scope.services())) {
       out.add(ClusterGenerator.outbound(ctx, t, locality, false));

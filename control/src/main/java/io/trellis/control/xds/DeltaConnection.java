@@ -1,15 +1,15 @@
 package io.trellis.control.xds;
 
-import com.google.protobuf.Any;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A delta (incremental) ADS stream ({@code DeltaAggregatedResources}).
@@ -71,22 +71,26 @@ final class DeltaConnection extends ProxyConnection {
       st.subscribed = true;
       boolean wildcardType = XdsType.fromTypeUrl(st.typeUrl).map(XdsType::wildcard).orElse(false);
       st.wildcard = wildcardType && req.getResourceNamesSubscribeCount() == 0;
-      st.clientHashes.putAll(req.getInitialResourceVersionsMap());
+      st.initialVersions = Map.copyOf(req.getInitialResourceVersionsMap());
     }
-    for (String n : req.getResourceNamesSubscribeList()) {
-      if (n.equals("*")) {
-        widened |= !st.wildcard;
-        st.wildcard = true;
-      } else if (st.names.add(n)) {
-        widened = true;
+    if (req.getResourceNamesSubscribeCount() > 0 || req.getResourceNamesUnsubscribeCount() > 0) {
+      Set<String> names = new HashSet<>(st.names);
+      for (String n : req.getResourceNamesSubscribeList()) {
+        if (n.equals("*")) {
+          widened |= !st.wildcard;
+          st.wildcard = true;
+        } else if (names.add(n)) {
+          widened = true;
+        }
       }
-    }
-    for (String n : req.getResourceNamesUnsubscribeList()) {
-      if (n.equals("*")) {
-        st.wildcard = false;
-      } else {
-        st.names.remove(n);
+      for (String n : req.getResourceNamesUnsubscribeList()) {
+        if (n.equals("*")) {
+          st.wildcard = false;
+        } else {
+          names.remove(n);
+        }
       }
+      st.names = server.internNames(names);
     }
     st.forgetUnsubscribed();
     if (first || req.getResourceNamesSubscribeCount() > 0 || req.getResourceNamesUnsubscribeCount() > 0) {
@@ -105,20 +109,12 @@ final class DeltaConnection extends ProxyConnection {
       return;
     }
     Map<String, XdsResources.Resource> desired = desired(st);
-    List<XdsResources.Resource> toSend = new ArrayList<>();
-    for (XdsResources.Resource r : desired.values()) {
-      if (!r.hash().equals(st.clientHashes.get(r.name()))) {
-        toSend.add(r);
-      }
-    }
-    List<String> removed = new ArrayList<>();
-    for (String name : st.clientHashes.keySet()) {
-      if (!desired.containsKey(name)) {
-        removed.add(name);
-      }
-    }
+    ResourceDiff diff = diff(st, desired);
+    List<XdsResources.Resource> toSend = diff.changed();
+    List<String> removed = diff.removed();
     boolean mustAnswer = initial && st.wildcard;
     if (toSend.isEmpty() && removed.isEmpty() && !mustAnswer) {
+      holds(st, desired);
       markDiffed(st);
       return;
     }
@@ -136,18 +132,10 @@ final class DeltaConnection extends ProxyConnection {
             .setNonce(nonce)
             .addAllRemovedResources(removed);
     for (XdsResources.Resource r : toSend) {
-      resp.addResources(
-          Resource.newBuilder()
-              .setName(r.name())
-              .setVersion(r.hash())
-              .setResource(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.serialized())));
-      st.clientHashes.put(r.name(), r.hash());
-      st.sentMessages.put(r.name(), r.message());
+      resp.addResources(r.deltaResource());
     }
-    for (String name : removed) {
-      st.clientHashes.remove(name);
-      st.sentMessages.remove(name);
-    }
+    // The proxy now has every desired resource (sent, or unchanged) and none of the removed ones.
+    holds(st, desired);
     out.onNext(resp.build());
     markDiffed(st);
     markSent(st, nonce, version, toSend.size(), triggeredAt);

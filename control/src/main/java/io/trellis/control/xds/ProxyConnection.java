@@ -181,20 +181,63 @@ abstract class ProxyConnection {
     unconvergedSince = null;
   }
 
-  /** Resources of the state's type that the proxy subscribed to, by name. */
+  /**
+   * Resources of the state's type that the proxy subscribed to, by name, sorted. When it wants
+   * every generated resource (wildcard, or names covering them all: the usual EDS and RDS case)
+   * this is generation's own map, which every proxy of the shape shares and {@link
+   * TypeState#nowHolds} then keeps by reference instead of copying.
+   */
   final Map<String, XdsResources.Resource> desired(TypeState st) {
     Map<String, XdsResources.Resource> all = generated.ofType(st.typeUrl);
-    if (st.wildcard) {
+    if (st.wildcard || st.covers(all)) {
       return all;
     }
-    Map<String, XdsResources.Resource> out = new LinkedHashMap<>();
+    Map<String, XdsResources.Resource> out = new TreeMap<>();
     for (String name : st.names) {
       XdsResources.Resource r = all.get(name);
       if (r != null) {
         out.put(name, r);
       }
     }
-    return out;
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * What the proxy lacks of {@code desired} and holds beyond it. Between two maps that generation
+   * produced (the usual case) the diff is the server's shared one for that pair, computed once for
+   * every proxy making the same move.
+   */
+  final ResourceDiff diff(TypeState st, Map<String, XdsResources.Resource> desired) {
+    if (!st.initialVersions.isEmpty()) {
+      // A reconnecting delta proxy told us what it has: compare against its versions.
+      List<XdsResources.Resource> changed = new ArrayList<>();
+      for (XdsResources.Resource r : desired.values()) {
+        if (!r.hash().equals(st.heldHash(r.name()))) {
+          changed.add(r);
+        }
+      }
+      List<String> removed = new ArrayList<>();
+      for (String name : st.held.keySet()) {
+        if (!desired.containsKey(name)) {
+          removed.add(name);
+        }
+      }
+      for (String name : st.initialVersions.keySet()) {
+        if (!desired.containsKey(name) && !st.held.containsKey(name)) {
+          removed.add(name);
+        }
+      }
+      return new ResourceDiff(changed, removed);
+    }
+    if (st.heldGenerated && desired == generated.ofType(st.typeUrl)) {
+      return server.diffs().between(st.held, desired);
+    }
+    return ResourceDiff.between(st.held, desired);
+  }
+
+  /** The proxy now holds exactly {@code desired} (as returned by {@link #desired}). */
+  final void holds(TypeState st, Map<String, XdsResources.Resource> desired) {
+    st.nowHolds(desired, desired == generated.ofType(st.typeUrl));
   }
 
   /**
@@ -236,7 +279,12 @@ abstract class ProxyConnection {
 
   final synchronized SentConfig sentConfig() {
     Map<String, List<Message>> out = new TreeMap<>(PUSH_ORDER);
-    types.forEach((url, st) -> out.put(url, List.copyOf(new ArrayList<>(st.sentMessages.values()))));
+    types.forEach(
+        (url, st) -> {
+          List<Message> sent = new ArrayList<>();
+          new TreeMap<>(st.held).values().forEach(r -> sent.add(r.message()));
+          out.put(url, List.copyOf(sent));
+        });
     return new SentConfig(node, streamId, out);
   }
 

@@ -1,6 +1,5 @@
 package io.trellis.control.xds;
 
-import com.google.protobuf.Any;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
@@ -10,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * A state-of-the-world ADS stream ({@code StreamAggregatedResources}).
@@ -68,17 +67,17 @@ final class SotwConnection extends ProxyConnection {
       log.debug("{} asks {} {} (nonce {}, version {}{})", node.id(), req.getTypeUrl(), req.getResourceNamesList(),
           req.getResponseNonce(), req.getVersionInfo(), req.hasErrorDetail() ? ", NACK " + req.getErrorDetail().getMessage() : "");
     }
-    Set<String> requested = new TreeSet<>(req.getResourceNamesList());
+    Set<String> requested = new HashSet<>(req.getResourceNamesList());
     boolean wildcardType = XdsType.fromTypeUrl(req.getTypeUrl()).map(XdsType::wildcard).orElse(false);
     boolean wildcard = requested.remove("*") || (wildcardType && requested.isEmpty());
+    requested = server.internNames(requested);
     String nonce = req.getResponseNonce();
 
     if (nonce.isEmpty()) {
       // A new subscription (or the proxy lost track): it has nothing we know of.
       subscribe(st, wildcard, requested);
       st.diffedDigest = null;
-      st.clientHashes.clear();
-      st.sentMessages.clear();
+      st.forgetHeld();
       st.pendingNonce = null;
       push(st, true, null);
       return;
@@ -96,23 +95,21 @@ final class SotwConnection extends ProxyConnection {
     checkConverged();
   }
 
-  /** Updates the subscription; true when it now covers resources it did not before. */
+  /**
+   * Updates the subscription; true when it now covers resources it did not before. {@code
+   * requested} is immutable and interned, so the usual ACK (same names again) is an identity check.
+   */
   private static boolean subscribe(TypeState st, boolean wildcard, Set<String> requested) {
     boolean widened = (wildcard && !st.wildcard) || !st.subscribed;
-    if (!wildcard) {
-      for (String n : requested) {
-        if (!st.names.contains(n)) {
-          widened = true;
-        }
-      }
+    if (!wildcard && !st.names.containsAll(requested)) {
+      widened = true;
     }
     if (!st.subscribed || st.wildcard != wildcard || !st.names.equals(requested)) {
       st.diffedDigest = null; // what the proxy wants changed: reconcile again
     }
     st.subscribed = true;
     st.wildcard = wildcard;
-    st.names.clear();
-    st.names.addAll(requested);
+    st.names = requested;
     st.forgetUnsubscribed();
     return widened;
   }
@@ -124,27 +121,20 @@ final class SotwConnection extends ProxyConnection {
     }
     Map<String, XdsResources.Resource> desired = desired(st);
     boolean fullState = XdsType.fromTypeUrl(st.typeUrl).map(XdsType::wildcard).orElse(false);
-    List<XdsResources.Resource> toSend = new ArrayList<>();
+    ResourceDiff diff = diff(st, desired);
+    List<XdsResources.Resource> toSend;
     if (fullState) {
-      boolean same = desired.size() == st.clientHashes.size();
-      for (XdsResources.Resource r : desired.values()) {
-        same &= r.hash().equals(st.clientHashes.get(r.name()));
-      }
-      if (same && !initial) {
+      if (diff.isEmpty() && !initial) {
+        holds(st, desired);
         markDiffed(st);
         return;
       }
-      toSend.addAll(desired.values());
+      toSend = List.copyOf(desired.values());
     } else {
-      for (XdsResources.Resource r : desired.values()) {
-        if (!r.hash().equals(st.clientHashes.get(r.name()))) {
-          toSend.add(r);
-        }
-      }
-      // Forget what is no longer generated, so it is sent again should it come back.
-      st.clientHashes.keySet().retainAll(desired.keySet());
-      st.sentMessages.keySet().retainAll(desired.keySet());
+      toSend = diff.changed();
       if (toSend.isEmpty()) {
+        // Forget what is no longer generated, so it is sent again should it come back.
+        holds(st, desired);
         markDiffed(st);
         return;
       }
@@ -158,15 +148,12 @@ final class SotwConnection extends ProxyConnection {
     String version = versionOf(st, desired);
     DiscoveryResponse.Builder resp =
         DiscoveryResponse.newBuilder().setTypeUrl(st.typeUrl).setVersionInfo(version).setNonce(nonce);
-    if (fullState) {
-      st.clientHashes.clear();
-      st.sentMessages.clear();
-    }
     for (XdsResources.Resource r : toSend) {
-      resp.addResources(Any.newBuilder().setTypeUrl(st.typeUrl).setValue(r.serialized()));
-      st.clientHashes.put(r.name(), r.hash());
-      st.sentMessages.put(r.name(), r.message());
+      resp.addResources(r.any());
     }
+    // What is sent plus what the proxy had unchanged is exactly what it wants; what is no longer
+    // generated is forgotten, so it is sent again should it come back.
+    holds(st, desired);
     out.onNext(resp.build());
     markDiffed(st);
     if (log.isDebugEnabled()) {

@@ -1,32 +1,52 @@
 package io.trellis.control.xds;
 
-import com.google.protobuf.Message;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One xDS type on one stream: what the proxy subscribed to, what it has, and the one response that
  * may be outstanding. Guarded by its {@link ProxyConnection}'s lock.
+ *
+ * <p>Memory is what this class is shaped by: with thousands of proxies each holding thousands of
+ * clusters and endpoints, per-proxy copies of names, hashes or messages dominate the heap (2000
+ * sidecars x 6000 resources was 1.7 GB of map entries). So the two big fields are immutable values
+ * that are replaced, never mutated, and normally shared: {@link #names} is interned by the server
+ * (proxies of one shape subscribe to the same names), and {@link #held} is usually the very map
+ * generation produced for the proxy's shape.
  */
 final class TypeState {
   final String typeUrl;
   /** Whether the proxy has requested this type at all on this stream. */
   boolean subscribed;
   boolean wildcard;
-  final Set<String> names = new TreeSet<>();
-  /** Resource name to the content hash the proxy was last sent (or told us it has). */
-  final Map<String, String> clientHashes = new HashMap<>();
-  /** Resource name to the message last sent, for {@code proxy-config}. */
-  final Map<String, Message> sentMessages = new TreeMap<>();
+  /** The names subscribed to (ignored when {@link #wildcard}); immutable, replaced on change. */
+  Set<String> names = Set.of();
+  /**
+   * What the proxy has been sent and still holds, name to resource; immutable (often shared with
+   * other proxies), replaced on change. Its messages are what {@code proxy-config} shows.
+   */
+  Map<String, XdsResources.Resource> held = Map.of();
+  /** Whether {@link #held} is a map generation produced (shared), not one filtered for this proxy. */
+  boolean heldGenerated;
+  /**
+   * Delta only: the versions a reconnecting proxy said it has ({@code initial_resource_versions})
+   * for names the server has not sent on this stream; cleared by the first reconciliation.
+   */
+  Map<String, String> initialVersions = Map.of();
 
   /**
    * The generated type digest this state was last reconciled against (everything changed was sent
    * or nothing needed sending); null when unknown. Lets a push skip a type that did not change.
    */
   String diffedDigest;
+  /** Memo of {@link #covers}: the last (names, map) pair checked, by identity, and the answer. */
+  private Set<String> coverNames;
+  private Map<String, XdsResources.Resource> coverMap;
+  private boolean coverAnswer;
+  /** The (names, held) pair {@link #forgetUnsubscribed} last found consistent, by identity. */
+  private Set<String> trimmedNames;
+  private Map<String, XdsResources.Resource> trimmedHeld;
   boolean everSent;
   String lastSentNonce = "";
   String sentVersion = "";
@@ -52,15 +72,65 @@ final class TypeState {
     } else {
       s = ProxyStatus.SyncState.SYNCED;
     }
-    return new ProxyStatus.TypeStatus(s, sentVersion, ackedVersion, nackError, sentMessages.size());
+    return new ProxyStatus.TypeStatus(s, sentVersion, ackedVersion, nackError, held.size());
+  }
+
+  /** The content hash of the proxy's copy of {@code name}, or null when it has none we know of. */
+  String heldHash(String name) {
+    XdsResources.Resource r = held.get(name);
+    return r != null ? r.hash() : initialVersions.get(name);
+  }
+
+  /**
+   * The proxy now holds exactly {@code resources} (a map nobody will change); {@code generated}:
+   * it is the map generation produced, shared with other proxies.
+   */
+  void nowHolds(Map<String, XdsResources.Resource> resources, boolean generated) {
+    held = resources;
+    heldGenerated = generated;
+    initialVersions = Map.of();
+  }
+
+  /** The proxy holds nothing we know of (it re-subscribed from scratch). */
+  void forgetHeld() {
+    nowHolds(Map.of(), false);
+  }
+
+  /**
+   * Whether the subscribed names include every name in {@code all}. Asked on every push with the
+   * same two (interned, immutable) sets, so the answer is remembered by identity.
+   */
+  boolean covers(Map<String, XdsResources.Resource> all) {
+    if (all != coverMap || names != coverNames) {
+      coverMap = all;
+      coverNames = names;
+      coverAnswer = names.containsAll(all.keySet());
+    }
+    return coverAnswer;
   }
 
   /** Keeps only client state for resources that are still subscribed. */
   void forgetUnsubscribed() {
-    if (!wildcard) {
-      clientHashes.keySet().retainAll(names);
-      sentMessages.keySet().retainAll(names);
+    if (wildcard || (names == trimmedNames && held == trimmedHeld && initialVersions.isEmpty())) {
+      return; // an ACK that changed nothing: the usual request
     }
+    if (!names.containsAll(held.keySet())) {
+      Map<String, XdsResources.Resource> kept = new HashMap<>();
+      held.forEach((n, r) -> {
+        if (names.contains(n)) {
+          kept.put(n, r);
+        }
+      });
+      held = java.util.Collections.unmodifiableMap(kept);
+      heldGenerated = false;
+    }
+    if (!initialVersions.isEmpty() && !names.containsAll(initialVersions.keySet())) {
+      Map<String, String> kept = new HashMap<>(initialVersions);
+      kept.keySet().retainAll(names);
+      initialVersions = kept;
+    }
+    trimmedNames = names;
+    trimmedHeld = held;
   }
 
   boolean wants(String name) {

@@ -1,5 +1,6 @@
 package io.trellis.control.xds;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
@@ -34,7 +35,7 @@ public final class XdsResources {
   public static final XdsResources EMPTY = new XdsResources(Map.of());
 
   /**
-   * One resource with its name and content hash.
+   * One resource with its name and content hash, and the wire forms every proxy is sent.
    *
    * @param name the xDS resource name (a cluster's {@code name}, a load assignment's {@code
    *     cluster_name}, …)
@@ -43,20 +44,50 @@ public final class XdsResources {
    *     serialization
    * @param serialized that deterministic serialization, sent as the {@code Any}'s value: a
    *     resource shared by many proxies is serialized once, not once per proxy per push
+   * @param any the resource as a state-of-the-world response carries it ({@code serialized} under
+   *     the type URL), built once and shared by every response that carries it
+   * @param deltaResource the resource as a delta response carries it (name, version = hash, and
+   *     {@code any}), likewise built once
    */
-  public record Resource(String name, Message message, String hash, ByteString serialized) {
+  public record Resource(
+      String name,
+      Message message,
+      String hash,
+      ByteString serialized,
+      Any any,
+      io.envoyproxy.envoy.service.discovery.v3.Resource deltaResource) {
     public Resource {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(hash, "hash");
       Objects.requireNonNull(serialized, "serialized");
+      Objects.requireNonNull(any, "any");
+      Objects.requireNonNull(deltaResource, "deltaResource");
     }
 
     /** Serializes and hashes {@code message} as a resource of {@code typeUrl}. */
-    static Resource of(String typeUrl, String name, Message message) {
+    public static Resource of(String typeUrl, String name, Message message) {
       byte[] bytes = deterministicBytes(message);
-      return new Resource(name, message, contentHash(typeUrl, bytes), UnsafeByteOperations.unsafeWrap(bytes));
+      ByteString serialized = UnsafeByteOperations.unsafeWrap(bytes);
+      String hash = contentHash(typeUrl, bytes);
+      // Strings set as bytes: protobuf re-encodes a String field to UTF-8 on every serialization,
+      // and these are serialized once per proxy per push.
+      Any any = Any.newBuilder().setTypeUrlBytes(typeUrlBytes(typeUrl)).setValue(serialized).build();
+      io.envoyproxy.envoy.service.discovery.v3.Resource delta =
+          io.envoyproxy.envoy.service.discovery.v3.Resource.newBuilder()
+              .setNameBytes(ByteString.copyFromUtf8(name))
+              .setVersionBytes(ByteString.copyFromUtf8(hash))
+              .setResource(any)
+              .build();
+      return new Resource(name, message, hash, serialized, any, delta);
     }
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, ByteString> TYPE_URL_BYTES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static ByteString typeUrlBytes(String typeUrl) {
+    return TYPE_URL_BYTES.computeIfAbsent(typeUrl, ByteString::copyFromUtf8);
   }
 
   private final Map<String, Map<String, Resource>> byType;
@@ -72,7 +103,22 @@ public final class XdsResources {
 
 
   public static Builder builder() {
-    return new Builder();
+    return new Builder(Resource::of);
+  }
+
+  /**
+   * A builder that turns messages into resources through {@code factory}: translation passes one
+   * that hands back the same {@link Resource} for the same message instance, so a cluster shared by
+   * ten proxy shapes is serialized and hashed once per configuration version, not ten times.
+   */
+  public static Builder builder(ResourceFactory factory) {
+    return new Builder(Objects.requireNonNull(factory, "factory"));
+  }
+
+  /** Makes the {@link Resource} (serialized, hashed) for a message of a type under a name. */
+  @FunctionalInterface
+  public interface ResourceFactory {
+    Resource resource(String typeUrl, String name, Message message);
   }
 
   /** The type URLs that have at least one resource, sorted. */
@@ -200,8 +246,11 @@ public final class XdsResources {
   /** Collects resources; a second resource with the same type and name replaces the first. */
   public static final class Builder {
     private final Map<String, Map<String, Resource>> byType = new TreeMap<>();
+    private final ResourceFactory factory;
 
-    private Builder() {}
+    private Builder(ResourceFactory factory) {
+      this.factory = factory;
+    }
 
     /** Adds a resource of any type under an explicit name. */
     public Builder add(String typeUrl, String name, Message message) {
@@ -211,7 +260,7 @@ public final class XdsResources {
       }
       byType
           .computeIfAbsent(typeUrl, t -> new TreeMap<>())
-          .put(name, Resource.of(typeUrl, name, message));
+          .put(name, factory.resource(typeUrl, name, message));
       return this;
     }
 

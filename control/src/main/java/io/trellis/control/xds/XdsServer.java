@@ -35,6 +35,8 @@ public final class XdsServer implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final XdsObserver observer;
   private final Clock clock;
+  private final NameSetInterner names = new NameSetInterner();
+  private final ResourceDiff.Cache diffs = new ResourceDiff.Cache();
   private volatile XdsGenerator generator;
 
   private XdsServer(Builder b) {
@@ -105,10 +107,14 @@ public final class XdsServer implements AutoCloseable {
 
   /** What was last sent to the proxy with this id (its newest stream if it has several). */
   public Optional<SentConfig> sentConfig(String proxyId) {
+    return connection(proxyId).map(ProxyConnection::sentConfig);
+  }
+
+  /** The newest stream of the proxy with this id. */
+  Optional<ProxyConnection> connection(String proxyId) {
     return connections.stream()
         .filter(c -> c.node != null && c.node.id().equals(proxyId))
-        .max(Comparator.comparingLong(c -> c.streamId))
-        .map(ProxyConnection::sentConfig);
+        .max(Comparator.comparingLong(c -> c.streamId));
   }
 
   /** Ends every stream and stops listening; waits up to 5 s for gRPC to finish. */
@@ -140,6 +146,16 @@ public final class XdsServer implements AutoCloseable {
 
   Clock clock() {
     return clock;
+  }
+
+  /** One shared immutable set per distinct subscription, so streams do not each keep a copy. */
+  Set<String> internNames(java.util.Collection<String> subscription) {
+    return names.intern(subscription);
+  }
+
+  /** Diffs between generated maps, shared by every stream making the same move. */
+  ResourceDiff.Cache diffs() {
+    return diffs;
   }
 
   Executor pushExecutor() {
