@@ -392,6 +392,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     }
     releaseRetrySlot();
     if (!cluster.tryAcquireRetry(RoutingPriority.DEFAULT)) {
+      cb.streamInfo().addFlag(ResponseFlag.UPSTREAM_OVERFLOW); // as Envoy's router flags a retry overflow
       return false;
     }
     retrySlotHeld = true;

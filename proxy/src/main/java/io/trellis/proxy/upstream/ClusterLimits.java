@@ -16,14 +16,14 @@ final class ClusterLimits {
   private final PriorityLimits highPriority;
 
   ClusterLimits(CircuitBreakers config, StatsStore stats, String clusterName) {
-    defaultPriority = new PriorityLimits(config.defaultPriority(), stats, clusterName, RoutingPriority.DEFAULT);
-    highPriority = new PriorityLimits(config.highPriority(), stats, clusterName, RoutingPriority.HIGH);
+    defaultPriority = PriorityLimits.of(config, stats, clusterName, RoutingPriority.DEFAULT);
+    highPriority = PriorityLimits.of(config, stats, clusterName, RoutingPriority.HIGH);
   }
 
   /** Limits that never trip, for pools built without a cluster (tests). */
   static PriorityLimits unlimited() {
     return new PriorityLimits(ResourceLimit.unlimited(), ResourceLimit.unlimited(), ResourceLimit.unlimited(),
-        ResourceLimit.unlimited(), ResourceLimit.unlimited());
+        ResourceLimit.unlimited(), ResourceLimit.unlimited(), Long.MAX_VALUE);
   }
 
   /** The cluster version went into service (true) or left it (false): its gauges follow. */
@@ -43,22 +43,36 @@ final class ClusterLimits {
     return priority == RoutingPriority.HIGH ? highPriority : defaultPriority;
   }
 
-  /** The limits of one priority. */
+  /**
+   * The limits of one priority.
+   *
+   * @param retries max_retries, or with a retry budget a limit computed from {@code requests} and
+   *     {@code pendingRequests} at each check
+   * @param perHostMaxConnections per_host_thresholds max_connections: connections to one host
+   */
   record PriorityLimits(ResourceLimit connections, ResourceLimit pendingRequests, ResourceLimit requests,
-      ResourceLimit retries, ResourceLimit connectionPools) {
+      ResourceLimit retries, ResourceLimit connectionPools, long perHostMaxConnections) {
 
-    PriorityLimits(CircuitBreakers.Thresholds t, StatsStore stats, String cluster, RoutingPriority priority) {
-      this(limit(t.maxConnections(), t, stats, cluster, priority, "cx_open", "remaining_cx"),
-          limit(t.maxPendingRequests(), t, stats, cluster, priority, "rq_pending_open", "remaining_pending"),
-          limit(t.maxRequests(), t, stats, cluster, priority, "rq_open", "remaining_rq"),
-          limit(t.maxRetries(), t, stats, cluster, priority, "rq_retry_open", "remaining_retries"),
-          limit(t.maxConnectionPools(), t, stats, cluster, priority, "cx_pool_open", "remaining_cx_pools"));
+    static PriorityLimits of(CircuitBreakers config, StatsStore stats, String cluster, RoutingPriority priority) {
+      CircuitBreakers.Thresholds t = config.of(priority);
+      String p = "cluster." + cluster + ".circuit_breakers." + priority.name().toLowerCase(Locale.ROOT) + ".";
+      ResourceLimit pending = limit(t.maxPendingRequests(), t, stats, p, "rq_pending_open", "remaining_pending");
+      ResourceLimit requests = limit(t.maxRequests(), t, stats, p, "rq_open", "remaining_rq");
+      CircuitBreakers.RetryBudget budget = t.retryBudget();
+      ResourceLimit retries = budget == null
+          ? limit(t.maxRetries(), t, stats, p, "rq_retry_open", "remaining_retries")
+          // Envoy counts both what is in flight and what waits for a connection as the base of the budget
+          : new ResourceLimit(() -> budget.maxRetries(requests.count(), pending.count()), stats.gauge(p + "rq_retry_open"),
+              t.trackRemaining() ? stats.gauge(p + "remaining_retries") : null);
+      return new PriorityLimits(limit(t.maxConnections(), t, stats, p, "cx_open", "remaining_cx"), pending, requests,
+          retries, limit(t.maxConnectionPools(), t, stats, p, "cx_pool_open", "remaining_cx_pools"),
+          config.perHostMaxConnections(priority));
     }
 
-    private static ResourceLimit limit(long max, CircuitBreakers.Thresholds t, StatsStore stats, String cluster,
-        RoutingPriority priority, String openName, String remainingName) {
-      String p = "cluster." + cluster + ".circuit_breakers." + priority.name().toLowerCase(Locale.ROOT) + ".";
-      return new ResourceLimit(max, stats.gauge(p + openName), t.trackRemaining() ? stats.gauge(p + remainingName) : null);
+    private static ResourceLimit limit(long max, CircuitBreakers.Thresholds t, StatsStore stats, String prefix,
+        String openName, String remainingName) {
+      return new ResourceLimit(max, stats.gauge(prefix + openName),
+          t.trackRemaining() ? stats.gauge(prefix + remainingName) : null);
     }
   }
 }

@@ -312,6 +312,11 @@ final class ClusterRuntime implements UpstreamCluster {
       return eventLoop.newFailedFuture(new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW, "cluster " + name()
           + ": max_connections " + poolContext.limits().connections().max() + " reached (host " + h + ")"));
     }
+    if (!poolContext.hostMayConnect(h)) {
+      stats.cxOverflow.inc();
+      return eventLoop.newFailedFuture(new UpstreamFailure(UpstreamFailure.Reason.OVERFLOW, "cluster " + name()
+          + ": per-host max_connections " + poolContext.limits().perHostMaxConnections() + " reached (host " + h + ")"));
+    }
     Future<Channel> f = poolContext.connector().connect(h, eventLoop);
     f.addListener(done -> {
       if (done.isSuccess()) {

@@ -73,7 +73,7 @@ final class Http1ConnectionPool implements HttpConnectionPool {
   /** Opens connections while waiting requests outnumber connections on their way. */
   private void connectForPending() {
     while (connecting < pending.size() && connections < ctx.settings().maxConnectionsPerPool()
-        && ctx.mayConnect(connections)) {
+        && ctx.mayConnect(host, connections)) {
       connect();
     }
   }

@@ -84,7 +84,7 @@ final class Http2ConnectionPool implements HttpConnectionPool {
 
   private void connectForPending() {
     if (!pending.isEmpty() && connecting == 0 && connections.size() < ctx.settings().maxConnectionsPerPool()
-        && ctx.mayConnect(connections.size())) {
+        && ctx.mayConnect(host, connections.size())) {
       connect();
     }
   }

@@ -58,16 +58,21 @@ record PoolContext(String clusterName, PoolSettings settings, UpstreamConnector 
   }
 
   /**
-   * max_connections: whether a pool may open another connection. A pool with no connection at all
-   * always may, as in Envoy: otherwise its waiting requests could wait for ever while other pools
-   * hold every connection.
+   * max_connections, cluster-wide and per host ({@code per_host_thresholds}): whether a pool of
+   * {@code host} may open another connection. A pool with no connection at all always may, as in
+   * Envoy: otherwise its waiting requests could wait for ever while other pools hold every connection.
    */
-  boolean mayConnect(int poolConnections) {
-    if (limits.connections().canAcquire() || poolConnections == 0) {
+  boolean mayConnect(UpstreamHost host, int poolConnections) {
+    if ((limits.connections().canAcquire() && hostMayConnect(host)) || poolConnections == 0) {
       return true;
     }
     stats.cxOverflow.inc();
     return false;
+  }
+
+  /** per_host_thresholds max_connections: whether {@code host} (all its pools together) is below its limit. */
+  boolean hostMayConnect(UpstreamHost host) {
+    return host.cxActive.get() < limits.perHostMaxConnections();
   }
 
   /** An upstream answered with {@code status} (after informational responses). */

@@ -2,6 +2,7 @@ package io.trellis.proxy.upstream;
 
 import io.trellis.proxy.stats.Gauge;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One circuit breaker: a count of a resource in use across every pool and event loop of a cluster,
@@ -11,9 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Gauges: {@code …_open} is 1 while the breaker is at its limit; {@code remaining_…} (only with
  * {@code track_remaining}) counts what is left.
+ *
+ * <p>A limit may be dynamic (the retry budget): its maximum is then computed at each check from other
+ * limits' counts, and, as in Envoy, its {@code remaining_…} gauge stays 0 because it would depend on
+ * resources that change without this limit hearing of it.
  */
 public final class ResourceLimit {
   private final long max;
+  private final LongSupplier dynamicMax;
   private final AtomicLong count = new AtomicLong();
   private final Gauge open;
   private final Gauge remaining;
@@ -22,6 +28,15 @@ public final class ResourceLimit {
 
   ResourceLimit(long max, Gauge open, Gauge remaining) {
     this.max = max;
+    this.dynamicMax = null;
+    this.open = open;
+    this.remaining = remaining;
+  }
+
+  /** A limit whose maximum is {@code dynamicMax}, read at every check. */
+  ResourceLimit(LongSupplier dynamicMax, Gauge open, Gauge remaining) {
+    this.max = 0;
+    this.dynamicMax = dynamicMax;
     this.open = open;
     this.remaining = remaining;
   }
@@ -30,9 +45,10 @@ public final class ResourceLimit {
   synchronized void publish() {
     published = true;
     long c = count.get();
-    open.set(c >= max ? 1 : 0);
+    long m = max();
+    open.set(c >= m ? 1 : 0);
     if (remaining != null) {
-      remaining.set(Math.max(0, max - c));
+      remaining.set(dynamicMax != null ? 0 : Math.max(0, m - c));
     }
   }
 
@@ -48,8 +64,9 @@ public final class ResourceLimit {
     return r;
   }
 
+  /** The limit now (for a dynamic limit, computed from the counts it depends on). */
   public long max() {
-    return max;
+    return dynamicMax == null ? max : dynamicMax.getAsLong();
   }
 
   /** The resource in use now. */
@@ -59,15 +76,16 @@ public final class ResourceLimit {
 
   /** Whether one more may be taken now. */
   public boolean canAcquire() {
-    return count.get() < max;
+    return count.get() < max();
   }
 
   /** Takes one if the limit allows; returns whether it did. Call {@link #release()} when done. */
   public boolean tryAcquire() {
+    long m = max();
     long c;
     do {
       c = count.get();
-      if (c >= max) {
+      if (c >= m) {
         return false;
       }
     } while (!count.compareAndSet(c, c + 1));
@@ -91,18 +109,19 @@ public final class ResourceLimit {
     if (!published) {
       return;
     }
-    if (remaining != null) {
-      // remaining = max(0, max - count): only the part of a step above the limit leaves it unchanged
-      long r0 = Math.max(0, max - before);
-      long r1 = Math.max(0, max - now);
+    long limit = max();
+    if (remaining != null && dynamicMax == null) {
+      // remaining = max(0, limit - count): only the part of a step above the limit leaves it unchanged
+      long r0 = Math.max(0, limit - before);
+      long r1 = Math.max(0, limit - now);
       if (r1 != r0) {
         remaining.add(r1 - r0);
       }
     }
-    if ((now >= max) != (before >= max)) {
+    if ((now >= limit) != (before >= limit)) {
       synchronized (this) { // transitions are rare; recompute so racing ones settle on the truth
         if (published) {
-          open.set(count.get() >= max ? 1 : 0);
+          open.set(count.get() >= max() ? 1 : 0);
         }
       }
     }

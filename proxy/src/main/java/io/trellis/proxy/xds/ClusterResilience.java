@@ -22,7 +22,10 @@ import java.util.Map;
 public final class ClusterResilience {
   private ClusterResilience() {}
 
-  /** {@code circuit_breakers}; a priority given twice, retry budgets and per-host thresholds are rejected. */
+  /**
+   * {@code circuit_breakers}: thresholds with their retry budgets, and per-host thresholds (only
+   * {@code max_connections}, as in Envoy). A priority given twice is rejected.
+   */
   public static CircuitBreakers circuitBreakers(io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers proto,
       ValidationErrors errors) {
     CircuitBreakers.Thresholds def = CircuitBreakers.Thresholds.DEFAULT;
@@ -43,11 +46,15 @@ public final class ClusterResilience {
         ok = false;
         continue;
       }
+      CircuitBreakers.RetryBudget budget = null;
       if (t.hasRetryBudget()) {
-        at.at("retry_budget").add("not supported (use max_retries)");
-        ok = false;
-        continue;
+        budget = retryBudget(t.getRetryBudget(), at.at("retry_budget"));
+        if (budget == null) {
+          ok = false;
+          continue;
+        }
       }
+      CircuitBreakers.RetryBudget retryBudget = budget;
       CircuitBreakers.Thresholds built = at.build(() -> new CircuitBreakers.Thresholds(
           t.hasMaxConnections() ? Integer.toUnsignedLong(t.getMaxConnections().getValue()) : CircuitBreakers.Thresholds.DEFAULT_MAX_CONNECTIONS,
           t.hasMaxPendingRequests() ? Integer.toUnsignedLong(t.getMaxPendingRequests().getValue())
@@ -55,7 +62,7 @@ public final class ClusterResilience {
           t.hasMaxRequests() ? Integer.toUnsignedLong(t.getMaxRequests().getValue()) : CircuitBreakers.Thresholds.DEFAULT_MAX_REQUESTS,
           t.hasMaxRetries() ? Integer.toUnsignedLong(t.getMaxRetries().getValue()) : CircuitBreakers.Thresholds.DEFAULT_MAX_RETRIES,
           t.hasMaxConnectionPools() ? Integer.toUnsignedLong(t.getMaxConnectionPools().getValue()) : CircuitBreakers.Thresholds.UNLIMITED,
-          t.getTrackRemaining()));
+          t.getTrackRemaining(), retryBudget));
       if (built == null) {
         ok = false;
         continue;
@@ -68,11 +75,49 @@ public final class ClusterResilience {
         def = built;
       }
     }
-    if (proto.getPerHostThresholdsCount() > 0) {
-      errors.at("per_host_thresholds").add("not supported");
-      ok = false;
+    // per_host_thresholds: Envoy reads only max_connections per host and ignores the other fields; so do we
+    long perHostDefault = CircuitBreakers.Thresholds.UNLIMITED;
+    long perHostHigh = CircuitBreakers.Thresholds.UNLIMITED;
+    boolean seenHostDefault = false;
+    boolean seenHostHigh = false;
+    for (int i = 0; i < proto.getPerHostThresholdsCount(); i++) {
+      var t = proto.getPerHostThresholds(i);
+      ValidationErrors at = errors.at("per_host_thresholds", i);
+      if (t.getPriority() == RoutingPriority.UNRECOGNIZED) {
+        at.at("priority").add(t.getPriorityValue() + " (expected: DEFAULT or HIGH)");
+        ok = false;
+        continue;
+      }
+      boolean isHigh = t.getPriority() == RoutingPriority.HIGH;
+      if (!at.check(isHigh ? !seenHostHigh : !seenHostDefault, "priority " + t.getPriority() + " given twice (expected: once)")) {
+        ok = false;
+        continue;
+      }
+      long max = t.hasMaxConnections() ? Integer.toUnsignedLong(t.getMaxConnections().getValue())
+          : CircuitBreakers.Thresholds.UNLIMITED;
+      if (isHigh) {
+        seenHostHigh = true;
+        perHostHigh = max;
+      } else {
+        seenHostDefault = true;
+        perHostDefault = max;
+      }
     }
-    return ok ? new CircuitBreakers(def, high) : null;
+    long hostDefault = perHostDefault;
+    long hostHigh = perHostHigh;
+    CircuitBreakers.Thresholds d = def;
+    CircuitBreakers.Thresholds h = high;
+    return ok ? errors.build(() -> new CircuitBreakers(d, h, hostDefault, hostHigh)) : null;
+  }
+
+  /** {@code retry_budget}: absent fields take Envoy's documented defaults (20%, 3). */
+  private static CircuitBreakers.RetryBudget retryBudget(
+      io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers.Thresholds.RetryBudget p, ValidationErrors errors) {
+    double percent = p.hasBudgetPercent() ? p.getBudgetPercent().getValue()
+        : CircuitBreakers.RetryBudget.DEFAULT_BUDGET_PERCENT;
+    long min = p.hasMinRetryConcurrency() ? Integer.toUnsignedLong(p.getMinRetryConcurrency().getValue())
+        : CircuitBreakers.RetryBudget.DEFAULT_MIN_RETRY_CONCURRENCY;
+    return errors.build(() -> new CircuitBreakers.RetryBudget(percent, min));
   }
 
   /** {@code outlier_detection}; monitors and ejection-time jitter are rejected. */

@@ -197,6 +197,81 @@ class CircuitBreakerTest extends UpstreamTestSupport {
   }
 
   @Test
+  void retryBudgetGrowsWithTheRequestsInFlight() throws Exception {
+    TestBackend b = closing(TestBackend.http1("a"));
+    var budget = new CircuitBreakers.Thresholds(1024, 1024, 1024, 3, CircuitBreakers.Thresholds.UNLIMITED, false,
+        new CircuitBreakers.RetryBudget(20, 1));
+    clusters.applyClusters(List.of(staticCluster("budget", b.port())
+        .circuitBreakers(new CircuitBreakers(budget, CircuitBreakers.Thresholds.DEFAULT)).build()));
+    UpstreamCluster c = clusters.cluster("budget");
+    // idle: only min_retry_concurrency (1), not max_retries (3)
+    assertThat(c.tryAcquireRetry(RoutingPriority.DEFAULT)).isTrue();
+    assertThat(c.tryAcquireRetry(RoutingPriority.DEFAULT)).isFalse();
+    assertThat(counter("cluster.budget.upstream_rq_retry_overflow")).isEqualTo(1);
+    // ten requests held at the backend: 20% of 10 = 2 retries may run
+    List<Exchange> held = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      held.add(Exchange.start(c, loop, Exchange.get("/hold"), HttpProtocol.HTTP_1_1));
+    }
+    await().until(() -> b.heldCount() == 10);
+    assertThat(c.tryAcquireRetry(RoutingPriority.DEFAULT)).isTrue();
+    assertThat(c.tryAcquireRetry(RoutingPriority.DEFAULT)).isFalse();
+    assertThat(counter("cluster.budget.upstream_rq_retry_overflow")).isEqualTo(2);
+    b.releaseHeld();
+    for (Exchange x : held) {
+      assertThat(finish(x).status()).isEqualTo(200);
+    }
+    // traffic gone: back to the minimum, and both slots are still taken
+    assertThat(c.tryAcquireRetry(RoutingPriority.DEFAULT)).isFalse();
+    c.releaseRetry(RoutingPriority.DEFAULT);
+    c.releaseRetry(RoutingPriority.DEFAULT);
+    assertThat(c.tryAcquireRetry(RoutingPriority.DEFAULT)).isTrue();
+  }
+
+  @Test
+  void perHostMaxConnectionsHoldsOneHostWhileOthersConnect() throws Exception {
+    TestBackend a = closing(TestBackend.http1("a"));
+    TestBackend b = closing(TestBackend.http1("b"));
+    clusters.applyClusters(List.of(staticCluster("ph", a.port(), b.port())
+        .circuitBreakers(new CircuitBreakers(CircuitBreakers.Thresholds.DEFAULT, CircuitBreakers.Thresholds.DEFAULT,
+            1, CircuitBreakers.Thresholds.UNLIMITED)).build()));
+    UpstreamCluster c = clusters.cluster("ph");
+    Host hostA = null;
+    Host hostB = null;
+    for (int i = 0; i < 4 && (hostA == null || hostB == null); i++) {
+      Host h = c.chooseHost(LoadBalancerContext.NONE);
+      if (h.address().getPort() == a.port()) {
+        hostA = h;
+      } else {
+        hostB = h;
+      }
+    }
+    HttpConnectionPool poolA = c.httpPool(hostA, loop, HttpProtocol.HTTP_1_1);
+    Exchange first = Exchange.startOn(poolA, loop, Exchange.get("/hold"));
+    await().until(() -> a.heldCount() == 1);
+    Exchange second = Exchange.startOn(poolA, loop, Exchange.get("/hold"));
+    await().until(() -> gauge("cluster.ph.upstream_rq_pending_active") == 1);
+    assertThat(counter("cluster.ph.upstream_cx_overflow")).isGreaterThanOrEqualTo(1);
+    assertThat(a.connections).hasValue(1);
+    // raw TCP to the same host overflows too
+    var tcp = c.connectTcp(hostA, loop);
+    tcp.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(tcp.cause()).isInstanceOf(UpstreamFailure.class).hasMessageContaining("per-host max_connections 1");
+    // another host is not held back by host a's limit
+    Exchange other = Exchange.startOn(c.httpPool(hostB, loop, HttpProtocol.HTTP_1_1), loop, Exchange.get("/hold"));
+    await().until(() -> b.heldCount() == 1);
+    b.releaseHeld();
+    assertThat(finish(other).status()).isEqualTo(200);
+
+    a.releaseHeld();
+    assertThat(finish(first).status()).isEqualTo(200);
+    await().until(() -> a.heldCount() == 1); // the waiter runs on the one connection
+    a.releaseHeld();
+    assertThat(finish(second).status()).isEqualTo(200);
+    assertThat(a.connections).hasValue(1);
+  }
+
+  @Test
   void invalidThresholdsAreRejectedWithTheField() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CircuitBreakers.Thresholds(-1, 1, 1, 1, 1, false))
         .hasMessage("max_connections: -1 (expected: 0..4294967295)");

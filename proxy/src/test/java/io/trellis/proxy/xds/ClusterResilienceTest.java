@@ -60,14 +60,46 @@ class ClusterResilienceTest {
         .addThresholds(CircuitBreakers.Thresholds.newBuilder())
         .addThresholds(CircuitBreakers.Thresholds.newBuilder())
         .addThresholds(CircuitBreakers.Thresholds.newBuilder().setPriority(RoutingPriority.HIGH)
-            .setRetryBudget(CircuitBreakers.Thresholds.RetryBudget.getDefaultInstance()))
+            .setRetryBudget(CircuitBreakers.Thresholds.RetryBudget.newBuilder()
+                .setBudgetPercent(io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(150))))
+        .addPerHostThresholds(CircuitBreakers.Thresholds.getDefaultInstance())
         .addPerHostThresholds(CircuitBreakers.Thresholds.getDefaultInstance())
         .build(), errors.at("circuit_breakers"));
     assertThat(cb).isNull();
     assertThat(errors.messages()).containsExactly(
         "Cluster [c] circuit_breakers thresholds[1]: priority DEFAULT given twice (expected: once)",
-        "Cluster [c] circuit_breakers thresholds[2] retry_budget: not supported (use max_retries)",
-        "Cluster [c] circuit_breakers per_host_thresholds: not supported");
+        "Cluster [c] circuit_breakers thresholds[2] retry_budget: budget_percent: 150.0 (expected: 0..100)",
+        "Cluster [c] circuit_breakers per_host_thresholds[1]: priority DEFAULT given twice (expected: once)");
+  }
+
+  @Test
+  void retryBudgetTakesEnvoysDocumentedDefaults() {
+    var cb = ClusterResilience.circuitBreakers(CircuitBreakers.newBuilder()
+        .addThresholds(CircuitBreakers.Thresholds.newBuilder()
+            .setRetryBudget(CircuitBreakers.Thresholds.RetryBudget.getDefaultInstance()))
+        .addThresholds(CircuitBreakers.Thresholds.newBuilder().setPriority(RoutingPriority.HIGH)
+            .setRetryBudget(CircuitBreakers.Thresholds.RetryBudget.newBuilder()
+                .setBudgetPercent(io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(12.5))
+                .setMinRetryConcurrency(UInt32Value.of(7))))
+        .build(), errors.at("circuit_breakers"));
+    assertThat(errors.messages()).isEmpty();
+    assertThat(cb.defaultPriority().retryBudget())
+        .isEqualTo(io.trellis.proxy.config.cluster.CircuitBreakers.RetryBudget.DEFAULT);
+    assertThat(cb.highPriority().retryBudget())
+        .isEqualTo(new io.trellis.proxy.config.cluster.CircuitBreakers.RetryBudget(12.5, 7));
+    assertThat(cb.defaultPriority().retryBudget().maxRetries(40, 10)).isEqualTo(10); // 20% of 50
+  }
+
+  @Test
+  void perHostThresholdsCarryMaxConnectionsPerPriority() {
+    var cb = ClusterResilience.circuitBreakers(CircuitBreakers.newBuilder()
+        .addPerHostThresholds(CircuitBreakers.Thresholds.newBuilder().setMaxConnections(UInt32Value.of(2))
+            .setMaxRequests(UInt32Value.of(5))) // Envoy applies only max_connections per host
+        .build(), errors.at("circuit_breakers"));
+    assertThat(errors.messages()).isEmpty();
+    assertThat(cb.perHostMaxConnections(io.trellis.proxy.config.cluster.RoutingPriority.DEFAULT)).isEqualTo(2);
+    assertThat(cb.perHostMaxConnections(io.trellis.proxy.config.cluster.RoutingPriority.HIGH)).isEqualTo(0xFFFF_FFFFL);
+    assertThat(cb.defaultPriority()).isEqualTo(io.trellis.proxy.config.cluster.CircuitBreakers.Thresholds.DEFAULT);
   }
 
   @Test
