@@ -20,7 +20,10 @@ import io.trellis.proxy.config.cluster.CircuitBreakers;
 import io.trellis.proxy.config.cluster.RoutingPriority;
 import io.trellis.proxy.config.cluster.HealthCheck;
 import io.trellis.proxy.health.HealthCheckStats;
+import io.trellis.proxy.health.GrpcHealthExchange;
 import io.trellis.proxy.health.HealthChecker;
+import io.trellis.proxy.health.Http2HealthProbe;
+import io.trellis.proxy.health.Http2HttpExchange;
 import io.trellis.proxy.health.HealthProbe;
 import io.trellis.proxy.health.HealthScheduler;
 import io.trellis.proxy.health.HttpHealthProbe;
@@ -111,8 +114,12 @@ final class ClusterRuntime implements UpstreamCluster {
       EventLoop checkLoop = transport.eventLoops().next();
       int connectTimeout = (int) Math.min(hc.timeout().toMillis(), config.connectTimeout().toMillis());
       HealthProbe probe = switch (hc.protocol()) {
+        case HealthCheck.Http http when http.http2() -> new Http2HealthProbe(transport, checkLoop,
+            new Http2HttpExchange(http, config.name()), connectTimeout, hc.reuseConnection());
         case HealthCheck.Http http -> new HttpHealthProbe(transport, checkLoop, http, config.name(), connectTimeout,
             hc.reuseConnection());
+        case HealthCheck.Grpc grpc -> new Http2HealthProbe(transport, checkLoop,
+            new GrpcHealthExchange(grpc, config.name()), connectTimeout, hc.reuseConnection());
         case HealthCheck.Tcp tcp -> new TcpHealthProbe(transport, checkLoop, tcp, connectTimeout);
       };
       this.health = new HealthChecker(hc, probe, HealthScheduler.of(checkLoop), random,

@@ -213,12 +213,13 @@ public final class ClusterResilience {
     HealthCheck.Protocol protocol = switch (p.getHealthCheckerCase()) {
       case HTTP_HEALTH_CHECK -> http(p.getHttpHealthCheck(), errors.at("http_health_check"));
       case TCP_HEALTH_CHECK -> tcp(p.getTcpHealthCheck(), errors.at("tcp_health_check"));
-      case GRPC_HEALTH_CHECK, CUSTOM_HEALTH_CHECK -> {
-        errors.at(p.getHealthCheckerCase().name().toLowerCase(java.util.Locale.ROOT)).add("not supported");
+      case GRPC_HEALTH_CHECK -> grpc(p.getGrpcHealthCheck(), errors.at("grpc_health_check"));
+      case CUSTOM_HEALTH_CHECK -> {
+        errors.at("custom_health_check").add("not supported");
         yield null;
       }
       case HEALTHCHECKER_NOT_SET -> {
-        errors.add("health_checker: absent (expected: http_health_check or tcp_health_check)");
+        errors.add("health_checker: absent (expected: http_health_check, grpc_health_check or tcp_health_check)");
         yield null;
       }
     };
@@ -255,8 +256,8 @@ public final class ClusterResilience {
   private static HealthCheck.Protocol http(io.envoyproxy.envoy.config.core.v3.HealthCheck.HttpHealthCheck h,
       ValidationErrors errors) {
     int before = errors.messages().size();
-    if (h.getCodecClientType() != CodecClientType.HTTP1) {
-      errors.at("codec_client_type").add(h.getCodecClientType() + " is not supported (expected: HTTP1)");
+    if (h.getCodecClientType() != CodecClientType.HTTP1 && h.getCodecClientType() != CodecClientType.HTTP2) {
+      errors.at("codec_client_type").add(h.getCodecClientType() + " is not supported (expected: HTTP1 or HTTP2)");
     }
     if (h.hasServiceNameMatcher()) errors.at("service_name_matcher").add("not supported");
     if (h.hasSend() || h.getReceiveCount() > 0) errors.at(h.hasSend() ? "send" : "receive").add("not supported");
@@ -274,7 +275,24 @@ public final class ClusterResilience {
     if (errors.messages().size() > before) {
       return null;
     }
-    return errors.build(() -> new HealthCheck.Http(h.getPath(), h.getHost(), expected, retriable, headers));
+    boolean http2 = h.getCodecClientType() == CodecClientType.HTTP2;
+    return errors.build(() -> new HealthCheck.Http(h.getPath(), h.getHost(), expected, retriable, headers, http2));
+  }
+
+  /** {@code grpc_health_check}: service_name, authority and initial_metadata. */
+  private static HealthCheck.Protocol grpc(io.envoyproxy.envoy.config.core.v3.HealthCheck.GrpcHealthCheck g,
+      ValidationErrors errors) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (int i = 0; i < g.getInitialMetadataCount(); i++) {
+      String key = g.getInitialMetadata(i).getHeader().getKey();
+      if (key.isEmpty() || key.startsWith(":") || !key.equals(key.toLowerCase(java.util.Locale.ROOT))) {
+        errors.at("initial_metadata", i).at("header").at("key")
+            .add("'" + key + "' (expected: a lower-case header name, not a pseudo-header)");
+        return null;
+      }
+      metadata.put(key, g.getInitialMetadata(i).getHeader().getValue());
+    }
+    return errors.build(() -> new HealthCheck.Grpc(g.getServiceName(), g.getAuthority(), metadata));
   }
 
   private static List<HealthCheck.StatusRange> ranges(List<Int64Range> protos, ValidationErrors errors, String field) {

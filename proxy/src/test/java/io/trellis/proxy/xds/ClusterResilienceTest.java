@@ -167,11 +167,35 @@ class ClusterResilienceTest {
   }
 
   @Test
+  void grpcAndHttp2HealthChecks() {
+    HealthCheck base = HealthCheck.newBuilder().setTimeout(d(1000)).setInterval(d(2000))
+        .setUnhealthyThreshold(UInt32Value.of(3)).setHealthyThreshold(UInt32Value.of(2)).build();
+    var grpc = ClusterResilience.healthChecks(List.of(base.toBuilder().setGrpcHealthCheck(HealthCheck.GrpcHealthCheck.newBuilder()
+        .setServiceName("shop.Cart").setAuthority("cart.internal")
+        .addInitialMetadata(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey("x-probe").setValue("1"))))
+        .build()), errors);
+    assertThat(errors.messages()).isEmpty();
+    assertThat(grpc.getFirst().protocol()).isEqualTo(new io.trellis.proxy.config.cluster.HealthCheck.Grpc(
+        "shop.Cart", "cart.internal", Map.of("x-probe", "1")));
+
+    var h2 = ClusterResilience.healthChecks(List.of(base.toBuilder().setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder()
+        .setPath("/ready").setCodecClientType(CodecClientType.HTTP2)).build()), errors);
+    assertThat(errors.messages()).isEmpty();
+    assertThat(h2.getFirst().protocol()).isEqualTo(io.trellis.proxy.config.cluster.HealthCheck.Http.path("/ready").withHttp2(true));
+
+    ClusterResilience.healthChecks(List.of(base.toBuilder().setGrpcHealthCheck(HealthCheck.GrpcHealthCheck.newBuilder()
+        .addInitialMetadata(HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(":path").setValue("/x"))))
+        .build()), errors);
+    assertThat(errors.messages()).containsExactly("Cluster [c] health_checks[0] grpc_health_check initial_metadata[0] header key: "
+        + "':path' (expected: a lower-case header name, not a pseudo-header)");
+  }
+
+  @Test
   void healthCheckErrorsNameTheirField() {
     var hcs = ClusterResilience.healthChecks(List.of(HealthCheck.newBuilder()
         .setInterval(d(5000)).setHealthyThreshold(UInt32Value.of(2)).setHealthyEdgeInterval(d(1))
         .setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder().setPath("/h")
-            .setCodecClientType(CodecClientType.HTTP2)
+            .setCodecClientType(CodecClientType.HTTP3)
             .addExpectedStatuses(Int64Range.newBuilder().setStart(300).setEnd(200)))
         .build()), errors);
     assertThat(hcs).isNull();
@@ -179,7 +203,7 @@ class ClusterResilienceTest {
         "Cluster [c] health_checks[0]: timeout: absent (expected: a duration > 0)",
         "Cluster [c] health_checks[0]: unhealthy_threshold: absent (expected: >= 1)",
         "Cluster [c] health_checks[0] healthy_edge_interval: not supported",
-        "Cluster [c] health_checks[0] http_health_check codec_client_type: HTTP2 is not supported (expected: HTTP1)",
+        "Cluster [c] health_checks[0] http_health_check codec_client_type: HTTP3 is not supported (expected: HTTP1 or HTTP2)",
         "Cluster [c] health_checks[0] http_health_check expected_statuses[0]: status range: [300, 200) (expected: 100 <= start < end <= 600)");
 
     ValidationErrors two = ValidationErrors.forResource("Cluster", "c");

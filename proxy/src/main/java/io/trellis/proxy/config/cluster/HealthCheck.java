@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One entry of a cluster's {@code health_checks} (Envoy's {@code core.v3.HealthCheck}), HTTP or TCP.
+ * One entry of a cluster's {@code health_checks} (Envoy's {@code core.v3.HealthCheck}): HTTP (over
+ * HTTP/1.1 or HTTP/2), gRPC or TCP.
  *
  * @param timeout {@code timeout}: a check not answered within it fails
  * @param interval {@code interval} between checks of a healthy host
@@ -54,7 +55,7 @@ public record HealthCheck(
     }
     positive("no_traffic_interval", noTrafficInterval);
     positive("unhealthy_interval", unhealthyInterval);
-    Objects.requireNonNull(protocol, "health_checker (expected: http_health_check or tcp_health_check)");
+    Objects.requireNonNull(protocol, "health_checker (expected: http_health_check, grpc_health_check or tcp_health_check)");
   }
 
   private static void positive(String field, Duration d) {
@@ -97,10 +98,31 @@ public record HealthCheck(
   }
 
   /** What a check sends and what counts as a pass. */
-  public sealed interface Protocol permits Http, Tcp {}
+  public sealed interface Protocol permits Http, Grpc, Tcp {}
 
   /**
-   * {@code http_health_check}: an HTTP/1.1 GET.
+   * {@code grpc_health_check}: {@code grpc.health.v1.Health/Check} over HTTP/2 (cleartext, prior
+   * knowledge); the host passes when the call ends with status OK and the answer says SERVING. Any
+   * other answer fails it at once; no answer (reset, timeout) counts toward {@code unhealthy_threshold}.
+   *
+   * @param serviceName {@code service_name}: the service asked about; empty asks about the server as a whole
+   * @param authority {@code authority}: the {@code :authority} of the call; empty means the cluster's name
+   * @param initialMetadata {@code initial_metadata}: headers added to the call
+   */
+  public record Grpc(String serviceName, String authority, Map<String, String> initialMetadata) implements Protocol {
+    public Grpc {
+      Objects.requireNonNull(serviceName, "grpc_health_check.service_name");
+      Objects.requireNonNull(authority, "grpc_health_check.authority");
+      initialMetadata = Map.copyOf(initialMetadata);
+    }
+
+    public static Grpc service(String serviceName) {
+      return new Grpc(serviceName, "", Map.of());
+    }
+  }
+
+  /**
+   * {@code http_health_check}: a GET over HTTP/1.1, or over HTTP/2 with {@code codec_client_type: HTTP2}.
    *
    * @param path {@code path}, non-empty
    * @param host {@code host}: the Host header; empty means the cluster's name
@@ -108,9 +130,10 @@ public record HealthCheck(
    * @param retriableStatuses {@code retriable_statuses}: unexpected statuses that count toward
    *     {@code unhealthy_threshold} instead of failing the host at once
    * @param requestHeaders {@code request_headers_to_add}
+   * @param http2 {@code codec_client_type: HTTP2}: the check is an HTTP/2 stream (cleartext, prior knowledge)
    */
   public record Http(String path, String host, List<StatusRange> expectedStatuses, List<StatusRange> retriableStatuses,
-      Map<String, String> requestHeaders) implements Protocol {
+      Map<String, String> requestHeaders, boolean http2) implements Protocol {
     public static final List<StatusRange> DEFAULT_EXPECTED = List.of(new StatusRange(200, 400));
 
     public Http {
@@ -123,8 +146,18 @@ public record HealthCheck(
       requestHeaders = Map.copyOf(requestHeaders);
     }
 
+    /** An HTTP/1.1 check. */
+    public Http(String path, String host, List<StatusRange> expectedStatuses, List<StatusRange> retriableStatuses,
+        Map<String, String> requestHeaders) {
+      this(path, host, expectedStatuses, retriableStatuses, requestHeaders, false);
+    }
+
     public static Http path(String path) {
       return new Http(path, "", List.of(), List.of(), Map.of());
+    }
+
+    public Http withHttp2(boolean value) {
+      return new Http(path, host, expectedStatuses, retriableStatuses, requestHeaders, value);
     }
 
     public boolean expected(int status) {
