@@ -1,5 +1,9 @@
 package io.trellis.cli.up;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,16 +15,47 @@ import java.util.List;
  * from a test's class path.
  */
 final class ChildJava {
-  /** Small heaps and a quick-starting compiler: a mesh on one machine runs many proxies. */
-  static final List<String> PROXY_JVM_FLAGS =
-      List.of(
-          "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss512k", "-XX:-UsePerfData",
-          // The proxy reads SO_ORIGINAL_DST through the FFM API; Netty and gRPC use Unsafe.
-          "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+  /**
+   * The proxy JVM profile ({@code proxy-jvm.options} next to this class, the file the {@code trellis}
+   * launcher gives {@code trellis proxy}), then what a local mesh adds: C1 only, because a dozen proxy
+   * JVMs share the machine's cores and C2's compile time and arenas cost them more than its peak
+   * throughput gives a mesh on one machine.
+   */
+  static final List<String> PROXY_JVM_FLAGS = proxyJvmFlags();
+
+  static final String PROFILE_RESOURCE = "proxy-jvm.options";
 
   static final String MAIN_CLASS = "io.trellis.cli.Main";
 
   private ChildJava() {}
+
+  private static List<String> proxyJvmFlags() {
+    List<String> flags = new ArrayList<>(profile());
+    flags.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
+    // The proxy reads SO_ORIGINAL_DST through the FFM API; Netty and gRPC use Unsafe.
+    flags.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    return List.copyOf(flags);
+  }
+
+  /** The options in {@code proxy-jvm.options}: one per line, {@code #} starts a comment. */
+  static List<String> profile() {
+    try (InputStream in = ChildJava.class.getResourceAsStream(PROFILE_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the class path has no " + PROFILE_RESOURCE + " next to " + ChildJava.class.getName());
+      }
+      List<String> options = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        int hash = line.indexOf('#');
+        String option = (hash < 0 ? line : line.substring(0, hash)).strip();
+        if (!option.isEmpty()) {
+          options.add(option);
+        }
+      }
+      return List.copyOf(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + PROFILE_RESOURCE, e);
+    }
+  }
 
   /** The running JVM's launcher. */
   static String javaExecutable() {
