@@ -49,6 +49,10 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--xds", paramLabel = "HOST:PORT", description = "The control plane's ADS address.")
     String xds;
+
+    /** Run by the launcher with {@code -XX:AOTCacheOutput}: the workload the JVM's AOT cache is recorded from. */
+    @Option(names = "--aot-training", hidden = true, description = "Proxy a fixed workload to a built-in origin, then exit.")
+    boolean aotTraining;
   }
 
   @Option(names = "--role", defaultValue = "sidecar", description = "sidecar or gateway (default: ${DEFAULT-VALUE}).")
@@ -87,6 +91,9 @@ public final class ProxyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (source.aotTraining) {
+      return AotTraining.run(options(err), err);
+    }
     String sourceName;
     Bootstrap bootstrap;
     try {
@@ -102,17 +109,7 @@ public final class ProxyCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
-    ProxyServer.Options options =
-        ProxyServer.Options.defaults()
-            .withConcurrency(concurrency)
-            .withVersion(VersionCommand.version())
-            .withConfigLog(
-                line -> {
-                  synchronized (err) {
-                    err.println(Instant.now() + " " + line);
-                    err.flush();
-                  }
-                });
+    ProxyServer.Options options = options(err);
     ProxyServer proxy;
     try {
       proxy = ProxyServer.start(bootstrap, sourceName, options);
@@ -137,6 +134,19 @@ public final class ProxyCommand implements Callable<Integer> {
     err.println(Instant.now() + " stopped");
     err.flush();
     return 0;
+  }
+
+  private ProxyServer.Options options(PrintWriter err) {
+    return ProxyServer.Options.defaults()
+        .withConcurrency(concurrency)
+        .withVersion(VersionCommand.version())
+        .withConfigLog(
+            line -> {
+              synchronized (err) {
+                err.println(Instant.now() + " " + line);
+                err.flush();
+              }
+            });
   }
 
   private Bootstrap xdsBootstrap() throws BootstrapException {

@@ -142,6 +142,15 @@ class ProxyCommandTest {
   }
 
   @Test
+  void aotTrainingProxiesItsWorkloadThroughARealProxyAndExits() {
+    Run run = execute("proxy", "--aot-training", "--concurrency", "1");
+    assertThat(run.exit()).as(run.err()).isZero();
+    int all = AotTraining.GETS + AotTraining.POSTS;
+    assertThat(run.err()).contains("initial configuration applied: LIVE").contains("AOT training proxied " + all + " of " + all + " requests");
+    assertThat(execute("proxy", "--aot-training", "--bootstrap", "x.yaml").exit()).as("one source only").isEqualTo(2);
+  }
+
+  @Test
   void xdsFlagsBecomeTheNodeIdentity() throws Exception {
     int adminPort = freePort();
     int nobody = freePort(); // no control plane there: the proxy keeps retrying with back-off

@@ -39,6 +39,9 @@ class ProxyJvmProfileTest {
         .doesNotContain("-Xmx96m", "-Xss512k", "-XX:-UsePerfData");
     assertThat(jvmOptions(launcherCommand(Map.of("TRELLIS_PROXY_PROFILE", "off"), "proxy", "--bootstrap", "envoy.yaml")))
         .doesNotContain("-Xmx96m", "-Xss512k");
+    List<String> noAot = launcherCommand(Map.of("TRELLIS_PROXY_AOT", "off"), "proxy", "--bootstrap", "envoy.yaml");
+    assertThat(jvmOptions(noAot)).containsSubsequence(profile).noneMatch(o -> o.startsWith("-XX:AOTCache"));
+    assertThat(noAot.get(noAot.indexOf("-cp") + 1)).startsWith(ROOT.resolve("cli/target/classes").toString());
   }
 
   @Test
