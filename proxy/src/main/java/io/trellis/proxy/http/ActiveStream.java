@@ -40,6 +40,8 @@ import java.util.ArrayDeque;
  * meanwhile, so at most one read's worth is buffered.
  */
 public final class ActiveStream {
+  /** gRPC's DEADLINE_EXCEEDED: what a gRPC client reads when the stream ran out of time. */
+  private static final int GRPC_DEADLINE_EXCEEDED = 4;
   private final HttpConnectionManager hcm;
   private final DownstreamStream downstream;
   private final ConnectionInfo connection;
@@ -71,6 +73,7 @@ public final class ActiveStream {
   private Duration idleTimeout;
   private TimeoutQueue.Timeout idleTimer;
   private TimeoutQueue.Timeout requestTimer;
+  private TimeoutQueue.Timeout durationTimer;
 
   ActiveStream(HttpConnectionManager hcm, DownstreamStream downstream, ConnectionInfo connection) {
     this.hcm = hcm;
@@ -336,6 +339,10 @@ public final class ActiveStream {
     finished = true;
     info.endNanos(System.nanoTime());
     cancelRequestTimer();
+    if (durationTimer != null) {
+      durationTimer.cancel();
+      durationTimer = null;
+    }
     if (idleTimer != null) {
       idleTimer.cancel();
     }
@@ -487,6 +494,12 @@ public final class ActiveStream {
       idleTimeout = idle;
       idleTimer = TimeoutQueue.start(loop, idle, this::checkIdle);
     }
+    Duration max = hcm.config().maxStreamDuration();
+    if (!max.isZero()) {
+      // on the loop's own scheduler: one timer per stream only where configured, and on the loop's
+      // clock, which tests can freeze and advance
+      durationTimer = TimeoutQueue.startUnshared(loop, max, this::onMaxStreamDuration);
+    }
     Duration rt = hcm.config().requestTimeout();
     if (!rt.isZero() && !requestComplete) {
       requestTimer = TimeoutQueue.start(loop, rt, () -> {
@@ -511,6 +524,21 @@ public final class ActiveStream {
       // still active: the rest of the time is rarely needed, so it goes to the loop's own scheduler
       idleTimer = TimeoutQueue.startUnshared(downstream.eventLoop(), Duration.ofNanos(limit - elapsed), this::checkIdle);
     }
+  }
+
+  /**
+   * The connection manager's max_stream_duration: as Envoy, 408 while the request is still arriving,
+   * 504 once it is in, a reset once the response has started (a gRPC request gets DEADLINE_EXCEEDED).
+   * Tunnels (CONNECT, upgrades) are not limited.
+   */
+  private void onMaxStreamDuration() {
+    durationTimer = null;
+    if (finished || tunneled) {
+      return;
+    }
+    hcm.stats().rqMaxDurationReached.inc();
+    sendLocalReply(filters == null ? -1 : filters.length, requestComplete ? 504 : 408, "downstream duration timeout",
+        null, "max_duration_timeout", null, GRPC_DEADLINE_EXCEEDED);
   }
 
   private void timeoutReply(String body, String details, ResponseFlag flag) {

@@ -17,6 +17,7 @@ public final class HcmStats {
   public final Counter rqHttp2Total;
   public final Counter rqTimeout;
   public final Counter rqIdleTimeout;
+  public final Counter rqMaxDurationReached;
   public final Counter rqRxReset;
   public final Counter rqTxReset;
   public final Counter cxTotal;
@@ -40,6 +41,7 @@ public final class HcmStats {
     rqHttp2Total = store.counter(p + "downstream_rq_http2_total");
     rqTimeout = store.counter(p + "downstream_rq_timeout");
     rqIdleTimeout = store.counter(p + "downstream_rq_idle_timeout");
+    rqMaxDurationReached = store.counter(p + "downstream_rq_max_duration_reached");
     rqRxReset = store.counter(p + "downstream_rq_rx_reset");
     rqTxReset = store.counter(p + "downstream_rq_tx_reset");
     cxTotal = store.counter(p + "downstream_cx_total");

@@ -64,6 +64,11 @@ final class RouteResilience {
     if (a.hasMaxStreamDuration() && a.getMaxStreamDuration().hasMaxStreamDuration()) {
       b.maxStreamDuration(ProtoValues.duration(a.getMaxStreamDuration().getMaxStreamDuration()));
     }
+    if (a.hasMaxStreamDuration() && a.getMaxStreamDuration().hasGrpcTimeoutHeaderOffset()
+        && !ProtoValues.duration(a.getMaxStreamDuration().getGrpcTimeoutHeaderOffset()).isZero()) {
+      // rejected rather than ignored: ignoring it would give a gRPC call more time than configured
+      at.at("max_stream_duration").at("grpc_timeout_header_offset").add("not supported");
+    }
     b.includeAttemptCount(vh.getIncludeRequestAttemptCount(), vh.getIncludeAttemptCountInResponse());
     b.includeIsTimeoutRetryHeader(vh.getIncludeIsTimeoutRetryHeader());
     if (proto.hasPerRequestBufferLimitBytes()) {

@@ -120,7 +120,8 @@ class RouteResilienceTest {
         .addRetryHostPredicate(RetryHostPredicate.newBuilder().setName("envoy.retry_host_predicates.omit_canary_hosts"))
         .addRetriableRequestHeaders(io.envoyproxy.envoy.config.route.v3.HeaderMatcher.newBuilder().setName("x").setPresentMatch(true));
     RouteAction.Builder a = RouteAction.newBuilder().setRetryPolicy(policy)
-        .addRequestMirrorPolicies(RouteAction.RequestMirrorPolicy.newBuilder().setClusterHeader("x-mirror"));
+        .addRequestMirrorPolicies(RouteAction.RequestMirrorPolicy.newBuilder().setClusterHeader("x-mirror"))
+        .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setGrpcTimeoutHeaderOffset(ms(100)));
     ValidationErrors errors = ValidationErrors.forResource("RouteConfiguration", "rc").at("Route [r]");
     assertThat(apply(VirtualHost.getDefaultInstance(), route(a), errors)).isNull();
     List<String> m = errors.messages();
@@ -130,6 +131,7 @@ class RouteResilienceTest {
     assertThat(m).anySatisfy(s -> assertThat(s).endsWith("retriable_request_headers is not supported"));
     assertThat(m).anySatisfy(s -> assertThat(s).isEqualTo(
         "RouteConfiguration [rc] Route [r] route request_mirror_policies[0]: cluster_header is not supported (expected: cluster)"));
+    assertThat(m).contains("RouteConfiguration [rc] Route [r] route max_stream_duration grpc_timeout_header_offset: not supported");
   }
 
   @Test

@@ -23,6 +23,9 @@ import java.util.Set;
  * @param drainTimeout between a drain's first GOAWAY/{@code Connection: close} and closing (default 5 s)
  * @param upgradeTypes enabled {@code upgrade_configs} types, lower-cased ("websocket", "connect")
  * @param serverName the {@code server} header on local replies and (overwritten) responses
+ * @param maxStreamDuration {@code common_http_protocol_options.max_stream_duration}: a stream still open
+ *     after this is answered 408 (request not yet received) or 504, or reset when its response has
+ *     started; zero (default) disables
  */
 public record HttpConnectionManagerConfig(
     String statPrefix,
@@ -47,7 +50,8 @@ public record HttpConnectionManagerConfig(
     String serverName,
     boolean generateRequestId,
     boolean preserveExternalRequestId,
-    List<String> upgradeTypes)
+    List<String> upgradeTypes,
+    Duration maxStreamDuration)
     implements NetworkFilterConfig {
 
   public static final int DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
@@ -90,6 +94,7 @@ public record HttpConnectionManagerConfig(
     Check.nonNegative(at + "request_timeout", requestTimeout);
     Check.nonNegative(at + "request_headers_timeout", requestHeadersTimeout);
     Check.nonNegative(at + "common_http_protocol_options.idle_timeout", idleTimeout);
+    Check.nonNegative(at + "common_http_protocol_options.max_stream_duration", maxStreamDuration);
     Check.nonNegative(at + "drain_timeout", drainTimeout);
     Check.notNull(at + "http2_protocol_options", http2Options);
     Check.notNull(at + "path_with_escaped_slashes_action", pathWithEscapedSlashesAction);
@@ -126,6 +131,7 @@ public record HttpConnectionManagerConfig(
     b.generateRequestId = generateRequestId;
     b.preserveExternalRequestId = preserveExternalRequestId;
     b.upgradeTypes = upgradeTypes;
+    b.maxStreamDuration = maxStreamDuration;
     return b;
   }
 
@@ -154,6 +160,7 @@ public record HttpConnectionManagerConfig(
     private boolean generateRequestId = true;
     private boolean preserveExternalRequestId;
     private List<String> upgradeTypes = List.of();
+    private Duration maxStreamDuration = Duration.ZERO;
 
     private Builder(String statPrefix) {
       this.statPrefix = statPrefix;
@@ -183,6 +190,7 @@ public record HttpConnectionManagerConfig(
     public Builder generateRequestId(boolean v) { generateRequestId = v; return this; }
     public Builder preserveExternalRequestId(boolean v) { preserveExternalRequestId = v; return this; }
     public Builder upgradeTypes(List<String> v) { upgradeTypes = v; return this; }
+    public Builder maxStreamDuration(Duration v) { maxStreamDuration = v; return this; }
 
     public HttpConnectionManagerConfig build() {
       return new HttpConnectionManagerConfig(
@@ -190,7 +198,7 @@ public record HttpConnectionManagerConfig(
           maxRequestHeadersCount, streamIdleTimeout, requestTimeout, requestHeadersTimeout, idleTimeout,
           drainTimeout, http2Options, normalizePath, mergeSlashes, pathWithEscapedSlashesAction,
           useRemoteAddress, xffNumTrustedHops, skipXffAppend, serverName, generateRequestId,
-          preserveExternalRequestId, upgradeTypes);
+          preserveExternalRequestId, upgradeTypes, maxStreamDuration);
     }
   }
 }
