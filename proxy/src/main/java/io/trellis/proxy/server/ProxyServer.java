@@ -31,6 +31,9 @@ import io.trellis.proxy.xds.ListenerResource;
 import io.trellis.proxy.xds.RejectedUpdate;
 import io.trellis.proxy.xds.ResourceEntry;
 import io.trellis.proxy.xds.RouteConfigurationResource;
+import io.trellis.proxy.xds.SecretDumps;
+import io.trellis.proxy.xds.SecretResource;
+import io.trellis.proxy.xds.SensitiveFields;
 import io.trellis.proxy.xds.TypeState;
 import io.trellis.proxy.xds.ValidationErrors;
 import io.trellis.proxy.xds.XdsResourceType;
@@ -68,7 +71,8 @@ public final class ProxyServer implements AutoCloseable {
           ClusterResource.INSTANCE,
           ClusterLoadAssignmentResource.INSTANCE,
           ListenerResource.INSTANCE,
-          RouteConfigurationResource.INSTANCE);
+          RouteConfigurationResource.INSTANCE,
+          SecretResource.INSTANCE);
 
   /**
    * How to run.
@@ -133,6 +137,12 @@ public final class ProxyServer implements AutoCloseable {
     this.transport = Transport.create(options.concurrency(), "trellis-worker");
     this.upstream = new UpstreamClusters(transport, stats, options.clock(), Listeners.threadLocalRandom());
     this.listeners = new Listeners(transport, upstream, stats, options.clock());
+    this.listeners.onSecretNames(names -> {
+      AdsClient a = ads;
+      if (a != null) {
+        a.subscribe(SecretResource.INSTANCE, names);
+      }
+    });
     this.xdsExecutor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -181,10 +191,20 @@ public final class ProxyServer implements AutoCloseable {
         listeners.add(converted);
       }
     }
+    Map<String, io.trellis.proxy.tls.Secret> secrets = new LinkedHashMap<>();
+    for (int i = 0; i < statics.getSecretsCount(); i++) {
+      var s = statics.getSecrets(i);
+      var converted =
+          SecretResource.INSTANCE.parse(s, ValidationErrors.at("static_resources.secrets[" + i + "] Secret [" + s.getName() + "]", problems));
+      if (converted != null) {
+        secrets.put(s.getName(), converted);
+      }
+    }
     if (!problems.isEmpty()) {
       throw new BootstrapException(source, problems);
     }
     ProxyServer server = new ProxyServer(bootstrap, options, clusters, listeners);
+    server.listeners.applyStaticSecrets(secrets);
     try {
       server.startAdmin();
       server.xdsExecutor.submit(server.sequencer::start).get(30, TimeUnit.SECONDS);
@@ -248,6 +268,7 @@ public final class ProxyServer implements AutoCloseable {
             options.clock(),
             options.backoff(),
             new AdsUpdates());
+    ads.subscribe(SecretResource.INSTANCE, listeners.secretNames());
     options.configLog().accept(
         "ADS " + (delta ? "(delta) " : "") + "to " + endpoint.getAddress() + ":" + endpoint.getPortValue() + " as " + bootstrap.getNode().getId());
     ads.start();
@@ -388,6 +409,7 @@ public final class ProxyServer implements AutoCloseable {
         case "EDS" -> sequencer.onEndpoints(version, values(resources, EndpointsConfig.class));
         case "LDS" -> failures = sequencer.onListeners(version, values(resources, ListenerConfig.class));
         case "RDS" -> sequencer.onRoutes(version, values(resources, RouteConfig.class));
+        case "SDS" -> failures = listeners.applySecrets(values(resources, io.trellis.proxy.tls.Secret.class));
         default -> throw new IllegalStateException("unexpected type " + type.typeUrl());
       }
       if (failures.isEmpty()) {
@@ -424,6 +446,7 @@ public final class ProxyServer implements AutoCloseable {
         case "CDS" -> "cluster_manager.cds";
         case "LDS" -> "listener_manager.lds";
         case "EDS" -> "cluster_manager.eds";
+        case "SDS" -> "sds";
         default -> "http.rds";
       };
     }
@@ -453,7 +476,12 @@ public final class ProxyServer implements AutoCloseable {
                   a.state(ListenerResource.INSTANCE),
                   a.state(RouteConfigurationResource.INSTANCE),
                   a.state(ClusterLoadAssignmentResource.INSTANCE));
-      return ConfigDumps.build(bootstrap, loaded, dynamic);
+      // Secrets last, as in Envoy's dump; private keys redacted everywhere (bootstrap, listeners, clusters).
+      return SensitiveFields.redact(ConfigDumps.build(bootstrap, loaded, dynamic).toBuilder()
+          .addConfigs(com.google.protobuf.Any.pack(SecretDumps.build(
+              bootstrap.getStaticResources().getSecretsList(), loaded,
+              a == null ? TypeState.EMPTY : a.state(SecretResource.INSTANCE), listeners.secretNames())))
+          .build());
     }
 
     @Override

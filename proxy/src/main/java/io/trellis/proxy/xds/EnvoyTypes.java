@@ -58,7 +58,8 @@ public final class EnvoyTypes {
           io.envoyproxy.envoy.admin.v3.ClustersConfigDump.getDescriptor(),
           io.envoyproxy.envoy.admin.v3.ListenersConfigDump.getDescriptor(),
           io.envoyproxy.envoy.admin.v3.RoutesConfigDump.getDescriptor(),
-          io.envoyproxy.envoy.admin.v3.EndpointsConfigDump.getDescriptor());
+          io.envoyproxy.envoy.admin.v3.EndpointsConfigDump.getDescriptor(),
+          io.envoyproxy.envoy.admin.v3.SecretsConfigDump.getDescriptor());
 
   private static final JsonFormat.TypeRegistry REGISTRY = JsonFormat.TypeRegistry.newBuilder().add(DESCRIPTORS).build();
 
