@@ -28,6 +28,7 @@ final class ResourceNames {
   private final Map<ByteString, String> edsNameByCluster = new ConcurrentHashMap<>();
   private final Map<ByteString, List<String>> rdsNamesByListener = new ConcurrentHashMap<>();
   private final Map<String, String> canonical = new ConcurrentHashMap<>();
+  private final Map<java.util.Set<String>, List<ByteString>> encodedSubscriptions = new ConcurrentHashMap<>();
 
   /**
    * One shared instance per distinct name: 2000 proxies holding the same 2000 endpoint names would
@@ -36,6 +37,23 @@ final class ResourceNames {
   String canonical(String name) {
     String existing = canonical.putIfAbsent(name, name);
     return existing == null ? name : existing;
+  }
+
+  /**
+   * A subscription's names encoded as a request carries them, one shared list per distinct set
+   * (the proxies of a fleet mostly subscribe to the same names).
+   */
+  List<ByteString> encoded(java.util.Set<String> names) {
+    List<ByteString> cached = encodedSubscriptions.get(names);
+    if (cached != null) {
+      return cached;
+    }
+    List<ByteString> list = names.stream().map(ByteString::copyFromUtf8).toList();
+    if (encodedSubscriptions.size() > 1000) {
+      encodedSubscriptions.clear(); // churn costs re-encoding, not memory
+    }
+    encodedSubscriptions.putIfAbsent(java.util.Set.copyOf(names), list);
+    return list;
   }
 
   /** The EDS service name of a cluster, or "" when the cluster does not use EDS. */

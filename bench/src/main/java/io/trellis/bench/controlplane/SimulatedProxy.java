@@ -1,6 +1,7 @@
 package io.trellis.bench.controlplane;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -28,6 +29,12 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
     String version = "";
     String nonce = "";
     Set<String> names = Set.of();
+    /**
+     * The names as the request carries them, encoded once per subscription change: Envoy repeats
+     * its whole subscription in every request but keeps the names as bytes, so re-encoding
+     * thousands of strings per ACK would make the simulated proxy costlier than the real one.
+     */
+    List<ByteString> encodedNames = List.of();
     final Set<String> received = new LinkedHashSet<>();
     boolean responded;
     int lastCount;
@@ -70,7 +77,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
       TypeState state = types.get(response.getTypeUrl());
       if (state == null) {
         // a type nobody asked for: ACK it so the server is not left waiting, and ignore it
-        sendRaw(response.getTypeUrl(), response.getVersionInfo(), response.getNonce(), Set.of(), null);
+        sendRaw(response.getTypeUrl(), response.getVersionInfo(), response.getNonce(), List.of(), null);
         return;
       }
       try {
@@ -126,6 +133,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
     TypeState s = types.get(typeUrl);
     if (!names.equals(s.names)) {
       s.names = Set.copyOf(names);
+      s.encodedNames = fleet.names().encoded(names);
       s.received.retainAll(names);
       if (!names.isEmpty()) {
         send(typeUrl, s, null);
@@ -148,20 +156,20 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
   }
 
   private void send(String typeUrl, TypeState s, String nackDetail) {
-    sendRaw(typeUrl, s.version, s.nonce, s.names, nackDetail);
+    sendRaw(typeUrl, s.version, s.nonce, s.encodedNames, nackDetail);
   }
 
-  private void sendRaw(String typeUrl, String version, String nonce, Set<String> names, String nackDetail) {
+  private void sendRaw(String typeUrl, String version, String nonce, List<ByteString> names, String nackDetail) {
     DiscoveryRequest.Builder b = DiscoveryRequest.newBuilder();
     if (!nodeSent) {
       // as Istio's sidecars do (set_node_on_first_message_only): the node goes in the first request only
       b.setNode(node);
       nodeSent = true;
     }
-    b.setTypeUrl(typeUrl)
-            .setVersionInfo(version)
-            .setResponseNonce(nonce)
-            .addAllResourceNames(List.copyOf(names));
+    b.setTypeUrl(typeUrl).setVersionInfo(version).setResponseNonce(nonce);
+    for (ByteString n : names) {
+      b.addResourceNamesBytes(n);
+    }
     if (nackDetail != null) {
       b.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(nackDetail));
     }

@@ -92,7 +92,7 @@ final class DeltaConnection extends ProxyConnection {
       }
       st.names = server.internNames(names);
     }
-    st.forgetUnsubscribed();
+    forgetUnsubscribed(st);
     if (first || req.getResourceNamesSubscribeCount() > 0 || req.getResourceNamesUnsubscribeCount() > 0) {
       st.diffedDigest = null; // what the proxy wants changed: reconcile again
     }

@@ -189,7 +189,7 @@ abstract class ProxyConnection {
    */
   final Map<String, XdsResources.Resource> desired(TypeState st) {
     Map<String, XdsResources.Resource> all = generated.ofType(st.typeUrl);
-    if (st.wildcard || st.covers(all)) {
+    if (st.wildcard || server.covers(st.names, all)) {
       return all;
     }
     Map<String, XdsResources.Resource> out = new TreeMap<>();
@@ -200,6 +200,11 @@ abstract class ProxyConnection {
       }
     }
     return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** Drops client state for names no longer subscribed; free when the held map is a covered generated one. */
+  final void forgetUnsubscribed(TypeState st) {
+    st.forgetUnsubscribed(!st.wildcard && st.heldGenerated && server.covers(st.names, st.held));
   }
 
   /**

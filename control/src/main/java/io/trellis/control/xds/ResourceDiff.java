@@ -3,7 +3,6 @@ package io.trellis.control.xds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What separates what a proxy holds of one type from what it should hold: the resources to send
@@ -52,48 +51,14 @@ record ResourceDiff(List<XdsResources.Resource> changed, List<String> removed) {
 
   /**
    * Diffs shared between streams, keyed by the identity of both maps (maps from generation are
-   * immutable, so identity implies content). Bounded: when full it starts over, which costs
-   * recomputation, never correctness.
+   * immutable, so identity implies content).
    */
   static final class Cache {
-    static final int MAX_ENTRIES = 128;
-
-    private final ConcurrentHashMap<Key, ResourceDiff> diffs = new ConcurrentHashMap<>();
+    private final IdentityPairMemo<Map<String, XdsResources.Resource>, Map<String, XdsResources.Resource>, ResourceDiff> diffs =
+        new IdentityPairMemo<>(ResourceDiff::between);
 
     ResourceDiff between(Map<String, XdsResources.Resource> from, Map<String, XdsResources.Resource> to) {
-      if (from == to) {
-        return NONE;
-      }
-      Key k = new Key(from, to);
-      ResourceDiff d = diffs.get(k);
-      if (d == null) {
-        d = ResourceDiff.between(from, to);
-        if (diffs.size() >= MAX_ENTRIES) {
-          diffs.clear();
-        }
-        diffs.putIfAbsent(k, d);
-      }
-      return d;
-    }
-
-    private static final class Key {
-      private final Object from;
-      private final Object to;
-
-      Key(Object from, Object to) {
-        this.from = from;
-        this.to = to;
-      }
-
-      @Override
-      public boolean equals(Object o) {
-        return o instanceof Key k && k.from == from && k.to == to;
-      }
-
-      @Override
-      public int hashCode() {
-        return 31 * System.identityHashCode(from) + System.identityHashCode(to);
-      }
+      return from == to ? NONE : diffs.get(from, to);
     }
   }
 }

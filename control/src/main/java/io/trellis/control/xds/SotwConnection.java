@@ -70,7 +70,9 @@ final class SotwConnection extends ProxyConnection {
     Set<String> requested = new HashSet<>(req.getResourceNamesList());
     boolean wildcardType = XdsType.fromTypeUrl(req.getTypeUrl()).map(XdsType::wildcard).orElse(false);
     boolean wildcard = requested.remove("*") || (wildcardType && requested.isEmpty());
-    requested = server.internNames(requested);
+    // Envoy repeats its whole subscription in every request, ACKs included: keep the set it has
+    // rather than interning an equal one again.
+    requested = requested.equals(st.names) ? st.names : server.internNames(requested);
     String nonce = req.getResponseNonce();
 
     if (nonce.isEmpty()) {
@@ -99,9 +101,9 @@ final class SotwConnection extends ProxyConnection {
    * Updates the subscription; true when it now covers resources it did not before. {@code
    * requested} is immutable and interned, so the usual ACK (same names again) is an identity check.
    */
-  private static boolean subscribe(TypeState st, boolean wildcard, Set<String> requested) {
+  private boolean subscribe(TypeState st, boolean wildcard, Set<String> requested) {
     boolean widened = (wildcard && !st.wildcard) || !st.subscribed;
-    if (!wildcard && !st.names.containsAll(requested)) {
+    if (!wildcard && requested != st.names && !st.names.containsAll(requested)) {
       widened = true;
     }
     if (!st.subscribed || st.wildcard != wildcard || !st.names.equals(requested)) {
@@ -110,7 +112,7 @@ final class SotwConnection extends ProxyConnection {
     st.subscribed = true;
     st.wildcard = wildcard;
     st.names = requested;
-    st.forgetUnsubscribed();
+    forgetUnsubscribed(st);
     return widened;
   }
 

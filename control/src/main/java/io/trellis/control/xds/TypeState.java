@@ -40,13 +40,6 @@ final class TypeState {
    * or nothing needed sending); null when unknown. Lets a push skip a type that did not change.
    */
   String diffedDigest;
-  /** Memo of {@link #covers}: the last (names, map) pair checked, by identity, and the answer. */
-  private Set<String> coverNames;
-  private Map<String, XdsResources.Resource> coverMap;
-  private boolean coverAnswer;
-  /** The (names, held) pair {@link #forgetUnsubscribed} last found consistent, by identity. */
-  private Set<String> trimmedNames;
-  private Map<String, XdsResources.Resource> trimmedHeld;
   boolean everSent;
   String lastSentNonce = "";
   String sentVersion = "";
@@ -97,24 +90,15 @@ final class TypeState {
   }
 
   /**
-   * Whether the subscribed names include every name in {@code all}. Asked on every push with the
-   * same two (interned, immutable) sets, so the answer is remembered by identity.
+   * Keeps only client state for resources that are still subscribed. {@code heldIsSubscribed}: the
+   * caller already knows every held name is subscribed (the usual ACK), so only the versions a
+   * reconnecting proxy reported need checking.
    */
-  boolean covers(Map<String, XdsResources.Resource> all) {
-    if (all != coverMap || names != coverNames) {
-      coverMap = all;
-      coverNames = names;
-      coverAnswer = names.containsAll(all.keySet());
+  void forgetUnsubscribed(boolean heldIsSubscribed) {
+    if (wildcard) {
+      return;
     }
-    return coverAnswer;
-  }
-
-  /** Keeps only client state for resources that are still subscribed. */
-  void forgetUnsubscribed() {
-    if (wildcard || (names == trimmedNames && held == trimmedHeld && initialVersions.isEmpty())) {
-      return; // an ACK that changed nothing: the usual request
-    }
-    if (!names.containsAll(held.keySet())) {
+    if (!heldIsSubscribed && !names.containsAll(held.keySet())) {
       Map<String, XdsResources.Resource> kept = new HashMap<>();
       held.forEach((n, r) -> {
         if (names.contains(n)) {
@@ -129,8 +113,6 @@ final class TypeState {
       kept.keySet().retainAll(names);
       initialVersions = kept;
     }
-    trimmedNames = names;
-    trimmedHeld = held;
   }
 
   boolean wants(String name) {

@@ -37,6 +37,8 @@ public final class XdsServer implements AutoCloseable {
   private final Clock clock;
   private final NameSetInterner names = new NameSetInterner();
   private final ResourceDiff.Cache diffs = new ResourceDiff.Cache();
+  private final IdentityPairMemo<Set<String>, java.util.Map<String, XdsResources.Resource>, Boolean> coverage =
+      new IdentityPairMemo<>((names, resources) -> names.containsAll(resources.keySet()));
   private volatile XdsGenerator generator;
 
   private XdsServer(Builder b) {
@@ -151,6 +153,14 @@ public final class XdsServer implements AutoCloseable {
   /** One shared immutable set per distinct subscription, so streams do not each keep a copy. */
   Set<String> internNames(java.util.Collection<String> subscription) {
     return names.intern(subscription);
+  }
+
+  /**
+   * Whether a subscription names every resource of a generated map; asked by every stream of a
+   * shape about the same (interned) set and (shared) map, so answered once.
+   */
+  boolean covers(Set<String> names, java.util.Map<String, XdsResources.Resource> resources) {
+    return coverage.get(names, resources);
   }
 
   /** Diffs between generated maps, shared by every stream making the same move. */

@@ -207,6 +207,29 @@ class XdsServerSharingTest {
   }
 
   @Test
+  void anAckThatNarrowsTheSubscriptionStopsPushesForTheDroppedName() {
+    try (AdsTestClient a = synced(ONE);
+        AdsTestClient b = synced(TWO)) {
+      // ONE now asks for "a" only (in an ACK of the version it has); TWO keeps both.
+      a.subscribe(XdsType.ENDPOINT, "a");
+      DiscoveryResponse resent = a.next(XdsType.ENDPOINT);
+      a.ack(resent, "a");
+      await().until(() -> state(ONE, XdsType.ENDPOINT).names.equals(Set.of("a")));
+      assertThat(state(ONE, XdsType.ENDPOINT).names).isNotSameAs(state(TWO, XdsType.ENDPOINT).names);
+      events.clear();
+
+      XdsResources moved = TestResources.base(1).add(routes("r2", "w1")).add(endpoints("b", 9202)).build();
+      server.update(node -> moved, PushScope.endpoints(Set.of(), Instant.now()));
+      assertThat(b.next(XdsType.ENDPOINT).getResourcesList())
+          .extracting(x -> TestResources.unpackEndpoints(x).getClusterName())
+          .containsExactly("b");
+      a.subscribe(XdsType.LISTENER);
+      assertThat(a.next().getTypeUrl()).as("ONE got no EDS push for b").isEqualTo(XdsType.LISTENER.typeUrl());
+      await().untilAsserted(() -> assertThat(events).containsExactlyInAnyOrder("push two EDS", "push one LDS"));
+    }
+  }
+
+  @Test
   void aDiffBetweenTwoGenerationsIsComputedOnceAndShared() {
     XdsResources before = TestResources.base(1).build();
     XdsResources after = XdsResources.builder().add(endpoints("a", 9001)).add(endpoints("c", 9003)).add(endpoints("b", 9202)).build();
