@@ -94,7 +94,7 @@ final class CompiledListener {
     List<FilterChainMatch> matches = new ArrayList<>();
     List<NetworkFilter> filters = new ArrayList<>();
     List<TlsTerminatingFilter> tls = new ArrayList<>();
-    String sslStats = "listener." + config.address().replace(':', '_') + "_" + config.port() + ".ssl.";
+    String sslStats = "listener." + config.address().replace(':', '_') + "_";
     for (int i = 0; i < config.filterChains().size(); i++) {
       FilterChainConfig chain = config.filterChains().get(i);
       matches.add(chain.match());
@@ -116,8 +116,7 @@ final class CompiledListener {
     if (chain.tls() == null) {
       return filter;
     }
-    TlsTerminatingFilter terminating = new TlsTerminatingFilter(
-        at, chain.tls(), filter, context.stats().counter(sslStats + "handshake"), context.stats().counter(sslStats + "connection_error"));
+    TlsTerminatingFilter terminating = new TlsTerminatingFilter(at, chain.tls(), filter, context.stats(), sslStats);
     if (secrets != null) {
       terminating.useSecrets(secrets);
     }

@@ -9,6 +9,7 @@ import io.trellis.proxy.http.ConnectionInfo;
 import io.trellis.proxy.network.Drainable;
 import io.trellis.proxy.network.NetworkFilter;
 import io.trellis.proxy.stats.Counter;
+import io.trellis.proxy.stats.StatsStore;
 import io.trellis.proxy.tls.DownstreamTlsConfig;
 import io.trellis.proxy.tls.Secrets;
 import io.trellis.proxy.tls.ServerTlsContext;
@@ -30,20 +31,33 @@ final class TlsTerminatingFilter implements NetworkFilter {
   private final String at;
   private final DownstreamTlsConfig config;
   private final NetworkFilter inner;
-  private final Counter handshakes;
-  private final Counter handshakeErrors;
+  private final StatsStore stats;
+  private final String statPrefix;
   private volatile ServerTlsContext context;
+  private volatile Counters counters;
 
-  TlsTerminatingFilter(String at, DownstreamTlsConfig config, NetworkFilter inner, Counter handshakes, Counter handshakeErrors) {
+  /** Envoy's per-listener {@code ssl.*} counters, named by the bound port once it is known. */
+  private record Counters(int port, Counter handshake, Counter connectionError) {}
+
+  /**
+   * @param statPrefix {@code listener.<address>_}: the bound port completes it, as in the listener's own stats
+   */
+  TlsTerminatingFilter(String at, DownstreamTlsConfig config, NetworkFilter inner, StatsStore stats, String statPrefix) {
     this.at = at;
     this.config = config;
     this.inner = inner;
-    this.handshakes = handshakes;
-    this.handshakeErrors = handshakeErrors;
+    this.stats = stats;
+    this.statPrefix = statPrefix;
   }
 
-  DownstreamTlsConfig config() {
-    return config;
+  private Counters counters(int port) {
+    Counters c = counters;
+    if (c == null || c.port != port) {
+      String prefix = statPrefix + port + ".ssl.";
+      c = new Counters(port, stats.counter(prefix + "handshake"), stats.counter(prefix + "connection_error"));
+      counters = c;
+    }
+    return c;
   }
 
   /** Builds the context from {@code secrets} (throwing with the chain's path), for new connections. */
@@ -67,7 +81,7 @@ final class TlsTerminatingFilter implements NetworkFilter {
   @Override
   public Drainable install(Channel ch, ConnectionInfo info, String applicationProtocol) {
     SslHandler ssl = context.newHandler(ch.alloc());
-    Handshake handshake = new Handshake(ssl, info);
+    Handshake handshake = new Handshake(ssl, info, counters(info.localAddress().getPort()));
     ch.pipeline().addLast("tls", ssl);
     ch.pipeline().addLast("tls-handshake", handshake);
     // Auto-read is off: ask for the ClientHello; the SSL handler keeps reading until the handshake ends.
@@ -79,13 +93,15 @@ final class TlsTerminatingFilter implements NetworkFilter {
   private final class Handshake extends ChannelInboundHandlerAdapter implements Drainable {
     private final SslHandler ssl;
     private final ConnectionInfo info;
+    private final Counters counters;
     private volatile Drainable installed;
     private volatile boolean drainRequested;
     private volatile Channel channel;
 
-    Handshake(SslHandler ssl, ConnectionInfo info) {
+    Handshake(SslHandler ssl, ConnectionInfo info, Counters counters) {
       this.ssl = ssl;
       this.info = info;
+      this.counters = counters;
     }
 
     @Override
@@ -95,11 +111,11 @@ final class TlsTerminatingFilter implements NetworkFilter {
         return;
       }
       if (!done.isSuccess()) {
-        handshakeErrors.inc();
+        counters.connectionError().inc();
         ctx.close();
         return;
       }
-      handshakes.inc();
+      counters.handshake().inc();
       ctx.pipeline().remove(this);
       String alpn = ssl.applicationProtocol();
       ConnectionInfo secured = new ConnectionInfo(
