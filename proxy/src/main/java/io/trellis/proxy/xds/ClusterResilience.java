@@ -110,7 +110,11 @@ public final class ClusterResilience {
     return ok ? errors.build(() -> new CircuitBreakers(d, h, hostDefault, hostHigh)) : null;
   }
 
-  /** {@code retry_budget}: absent fields take Envoy's documented defaults (20%, 3). */
+  /**
+   * {@code retry_budget}: absent fields take Envoy's documented defaults (20%, 3). The API says a set
+   * retry_budget overrides max_retries; Envoy's code only switches when one of its fields (or a runtime
+   * key) is set, so an empty {@code retry_budget {}} keeps max_retries there. Trellis follows the API.
+   */
   private static CircuitBreakers.RetryBudget retryBudget(
       io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers.Thresholds.RetryBudget p, ValidationErrors errors) {
     double percent = p.hasBudgetPercent() ? p.getBudgetPercent().getValue()

@@ -22,7 +22,8 @@ import java.util.Objects;
  *     has never opened a connection for traffic
  * @param unhealthyInterval {@code unhealthy_interval}, default {@code interval}: between checks of an unhealthy host
  * @param protocol what a check sends and expects
- * @param reuseConnection {@code reuse_connection}, default true: HTTP checks keep their connection
+ * @param reuseConnection {@code reuse_connection}, default true: HTTP and gRPC checks keep their connection
+ *     (over HTTP/2, one stream per check)
  */
 public record HealthCheck(
     Duration timeout,
