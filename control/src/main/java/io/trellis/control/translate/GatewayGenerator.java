@@ -224,6 +224,18 @@ public final class GatewayGenerator {
     return out;
   }
 
+  /**
+   * A gateway virtual host's domains, as Istio's: the host, and the host with any port, since a
+   * client behind a load balancer or node port names a port the gateway does not know. A host that is
+   * already a wildcard can carry only the gateway's own port (Envoy allows one wildcard per domain).
+   */
+  static List<String> domains(String host, int port) {
+    if (host.equals("*")) {
+      return List.of(host);
+    }
+    return List.of(host, host + (host.startsWith("*") ? ":" + port : ":*"));
+  }
+
   private static RouteConfiguration httpRoutes(PushContext ctx, ProxyNode node, List<ServerRef> servers, int port, String name) {
     Map<String, List<Route>> byHost = new LinkedHashMap<>();
     Map<String, Boolean> requireTls = new TreeMap<>();
@@ -247,7 +259,7 @@ public final class GatewayGenerator {
       if (e.getValue().isEmpty()) {
         continue;
       }
-      VirtualHost.Builder vh = VirtualHost.newBuilder().setName(e.getKey() + ":" + port).addDomains(e.getKey()).addAllRoutes(e.getValue());
+      VirtualHost.Builder vh = VirtualHost.newBuilder().setName(e.getKey() + ":" + port).addAllDomains(domains(e.getKey(), port)).addAllRoutes(e.getValue());
       if (requireTls.getOrDefault(e.getKey(), false)) {
         vh.setRequireTls(VirtualHost.TlsRequirementType.ALL);
       }
