@@ -50,6 +50,7 @@ class ProxyJvmProfileTest {
     assertThat(flags.get("MaxHeapSize")).isEqualTo(Long.toString(96L << 20));
     assertThat(flags.get("InitialHeapSize")).isEqualTo(Long.toString(16L << 20));
     assertThat(flags.get("UseSerialGC")).isEqualTo("true");
+    assertThat(flags.get("UseCompactObjectHeaders")).isEqualTo("true");
     assertThat(flags.get("UsePerfData")).isEqualTo("false");
     assertThat(flags.get("ThreadStackSize")).isEqualTo("512");
     assertThat(flags.get("TrimNativeHeapInterval")).isEqualTo("2000");
