@@ -8,7 +8,11 @@ import java.nio.file.Path;
  * origin nginx can be, so that the load generator sharing its core is left as much CPU as possible —
  * and a static file for 1 MiB). POST to the 1 MiB file
  * is turned from nginx's 405 into the file itself, so that one location serves the streamed
- * upload-and-download load; nginx reads and discards the request body.
+ * upload-and-download load. The body is read in full before the answer starts ({@code mirror} with
+ * {@code mirror_request_body on} reads it first; the mirror target answers 204 internally): on its own,
+ * the static module answers POST at once and discards the body behind it, so the "upload" would race
+ * a finished response, and a proxy that (like Envoy) closes an HTTP/1.1 connection whose response
+ * ended before its request gets a reconnect per request instead of a streamed upload.
  */
 public final class NginxBackendConfig {
 
@@ -31,8 +35,11 @@ public final class NginxBackendConfig {
               default_type application/octet-stream;
               client_max_body_size 2m;
               client_body_buffer_size 2m;
+              mirror /body-sink;
+              mirror_request_body on;
               error_page 405 =200 $uri;
             }
+            location = /body-sink { internal; return 204; }
           }
         }
         """

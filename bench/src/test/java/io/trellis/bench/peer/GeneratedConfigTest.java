@@ -37,6 +37,14 @@ class GeneratedConfigTest {
   }
 
   @Test
+  void theOriginReadsAWholeUploadBeforeAnswering() throws Exception {
+    // the streamed 1 MiB load must stream both ways: an origin that answers a POST before its body
+    // arrives measures how a proxy handles an early response instead
+    String text = NginxBackendConfig.render(dir, dir, BACKEND);
+    assertThat(text).contains("mirror_request_body on;", "location = /body-sink { internal; return 204; }");
+  }
+
+  @Test
   void nginxAcceptsTheReverseProxyConfig() throws Exception {
     Path conf = dir.resolve("proxy.conf");
     String text = NginxProxyConfig.render(dir, 18003, 18004, BACKEND);
