@@ -30,16 +30,19 @@ public final class HttpCodecInstaller {
     hcm.stats().cxTotal.inc();
     hcm.stats().cxActive.inc();
     ch.closeFuture().addListener(f -> hcm.stats().cxActive.dec());
+    ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler(64, true));
     CodecType type = hcm.config().codecType();
     if (type == CodecType.AUTO && ("h2".equals(applicationProtocol) || "h2c".equals(applicationProtocol))) {
       type = CodecType.HTTP2;
     }
     switch (type) {
       case HTTP1 -> {
-        return installHttp1(ch, hcm, info);
+        Http1ServerConnection h1 = new Http1ServerConnection(hcm, info);
+        Http1ServerConnection.install(ch, hcm, info, h1);
+        return h1;
       }
       case HTTP2 -> {
-        return installHttp2(ch, hcm, info);
+        return Http2ServerConnection.install(ch, hcm, info);
       }
       default -> {
         ProtocolSniffer sniffer = new ProtocolSniffer(hcm, info);
@@ -47,28 +50,6 @@ public final class HttpCodecInstaller {
         return sniffer;
       }
     }
-  }
-
-  /**
-   * HTTP/1.1: responses are written while the upstream's bytes are read, one connection at a time, so
-   * there is nothing to gather them with: they are flushed at once. Writes made while the downstream
-   * is being read (local replies, pipelined requests) are still flushed together when the read ends.
-   */
-  private static Drainable installHttp1(Channel ch, HttpConnectionManager hcm, ConnectionInfo info) {
-    ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler(64, false));
-    Http1ServerConnection h1 = new Http1ServerConnection(hcm, info);
-    Http1ServerConnection.install(ch, hcm, info, h1);
-    return h1;
-  }
-
-  /**
-   * HTTP/2: many streams share the socket and their responses arrive from different upstream
-   * connections in one event-loop turn; flushes outside a read are deferred to the end of the turn so
-   * they leave in one write.
-   */
-  private static Drainable installHttp2(Channel ch, HttpConnectionManager hcm, ConnectionInfo info) {
-    ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler(64, true));
-    return Http2ServerConnection.install(ch, hcm, info);
   }
 
   /** Chooses the codec from the first bytes: the HTTP/2 preface means HTTP/2, anything else HTTP/1.1. */
@@ -112,7 +93,13 @@ public final class HttpCodecInstaller {
       }
       Channel ch = ctx.channel();
       Drainable d;
-      d = h2 ? installHttp2(ch, hcm, info) : installHttp1(ch, hcm, info);
+      if (h2) {
+        d = Http2ServerConnection.install(ch, hcm, info);
+      } else {
+        Http1ServerConnection h1 = new Http1ServerConnection(hcm, info);
+        Http1ServerConnection.install(ch, hcm, info, h1);
+        d = h1;
+      }
       chosen = d;
       ch.pipeline().remove(this);
       if (drainRequested) {
