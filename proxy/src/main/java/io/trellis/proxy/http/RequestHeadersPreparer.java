@@ -3,6 +3,7 @@ package io.trellis.proxy.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import io.trellis.proxy.config.listener.HttpConnectionManagerConfig;
 import io.trellis.proxy.config.listener.PathWithEscapedSlashesAction;
 import java.util.ArrayList;
@@ -26,6 +27,19 @@ final class RequestHeadersPreparer {
   static final String X_ENVOY_INTERNAL = "x-envoy-internal";
   static final String X_FORWARDED_CLIENT_CERT = "x-forwarded-client-cert";
 
+  // the same names with their hash computed once: every request looks each of them up
+  private static final AsciiString XFF = AsciiString.cached(X_FORWARDED_FOR);
+  private static final AsciiString XFP = AsciiString.cached(X_FORWARDED_PROTO);
+  private static final AsciiString XRID = AsciiString.cached(X_REQUEST_ID);
+  private static final AsciiString XEI = AsciiString.cached(X_ENVOY_INTERNAL);
+  private static final AsciiString XFCC = AsciiString.cached(X_FORWARDED_CLIENT_CERT);
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
+  /** The last peer address and its text: a connection's requests (and a sidecar's one peer) repeat it. */
+  private record PeerText(java.net.InetAddress address, String text) {}
+
+  private volatile PeerText lastPeer;
+
   /** Why preparation refused the request (it is answered with a local reply). */
   record Rejection(int status, String details, String location) {}
 
@@ -42,12 +56,12 @@ final class RequestHeadersPreparer {
     HttpHeaders h = request.headers();
     stripHopByHop(h, upgrade);
 
-    String remoteIp = connection.remoteAddress() == null ? "" : connection.remoteAddress().getAddress().getHostAddress();
-    String xff = h.get(X_FORWARDED_FOR);
+    String remoteIp = connection.remoteAddress() == null ? "" : peerText(connection.remoteAddress().getAddress());
+    String xff = h.get(XFF);
     boolean internal;
     if (config.useRemoteAddress()) {
       if (!config.skipXffAppend()) {
-        h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remoteIp : xff + ", " + remoteIp);
+        h.set(XFF, xff == null || xff.isEmpty() ? remoteIp : xff + ", " + remoteIp);
       }
       internal = (xff == null || xff.isEmpty()) && isInternal(remoteIp);
     } else {
@@ -58,7 +72,7 @@ final class RequestHeadersPreparer {
     }
 
     if (internal) {
-      h.set(X_ENVOY_INTERNAL, "true");
+      h.set(XEI, "true");
     } else {
       List<String> envoyHeaders = null;
       for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
@@ -74,21 +88,31 @@ final class RequestHeadersPreparer {
         envoyHeaders.forEach(h::remove);
       }
     }
-    if (config.useRemoteAddress() || !h.contains(X_FORWARDED_PROTO)) {
-      h.set(X_FORWARDED_PROTO, connection.scheme());
+    if (config.useRemoteAddress() || !h.contains(XFP)) {
+      h.set(XFP, connection.scheme());
     }
-    h.remove(X_FORWARDED_CLIENT_CERT);
+    h.remove(XFCC);
 
-    String rid = h.get(X_REQUEST_ID);
+    String rid = h.get(XRID);
     boolean keep = rid != null && !rid.isEmpty() && (internal || config.preserveExternalRequestId());
     if (!keep && config.generateRequestId()) {
       rid = new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
-      h.set(X_REQUEST_ID, rid);
+      h.set(XRID, rid);
     }
     if (rid != null) {
       info.requestId(rid);
     }
     return normalizePath(request);
+  }
+
+  private String peerText(java.net.InetAddress address) {
+    PeerText last = lastPeer;
+    if (last != null && last.address().equals(address)) {
+      return last.text();
+    }
+    String text = address.getHostAddress();
+    lastPeer = new PeerText(address, text);
+    return text;
   }
 
   private Rejection normalizePath(HttpRequest request) {
@@ -157,7 +181,7 @@ final class RequestHeadersPreparer {
       }
     }
     h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove("proxy-connection");
+    h.remove(PROXY_CONNECTION);
     if (!upgrade) {
       h.remove(HttpHeaderNames.UPGRADE);
     }

@@ -7,8 +7,7 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,12 +31,11 @@ public final class TimeoutQueue {
   private static final int SWEEP_RATIO = 4;
   private static final int SWEEP_MIN = 256;
 
-  private record Key(EventLoop loop, long nanos) {}
-
-  private static final FastThreadLocal<Map<Key, TimeoutQueue>> QUEUES = new FastThreadLocal<>() {
+  /** This thread's queues; a handful (one per configured duration), so a scan beats hashing a key. */
+  private static final FastThreadLocal<ArrayList<TimeoutQueue>> QUEUES = new FastThreadLocal<>() {
     @Override
-    protected Map<Key, TimeoutQueue> initialValue() {
-      return new HashMap<>();
+    protected ArrayList<TimeoutQueue> initialValue() {
+      return new ArrayList<>(4);
     }
   };
 
@@ -61,15 +59,22 @@ public final class TimeoutQueue {
     if (!loop.inEventLoop()) {
       return startUnshared(loop, duration, task);
     }
-    Map<Key, TimeoutQueue> queues = QUEUES.get();
-    Key key = new Key(loop, duration.toNanos());
-    TimeoutQueue q = queues.get(key);
+    ArrayList<TimeoutQueue> queues = QUEUES.get();
+    long nanos = duration.toNanos();
+    TimeoutQueue q = null;
+    for (int i = 0, n = queues.size(); i < n; i++) {
+      TimeoutQueue candidate = queues.get(i);
+      if (candidate.durationNanos == nanos && candidate.loop == loop) {
+        q = candidate;
+        break;
+      }
+    }
     if (q == null) {
       if (queues.size() >= MAX_QUEUES_PER_LOOP) {
         return startUnshared(loop, duration, task);
       }
       q = new TimeoutQueue(loop, duration);
-      queues.put(key, q);
+      queues.add(q);
     }
     return q.add(task);
   }

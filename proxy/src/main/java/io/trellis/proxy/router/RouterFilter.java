@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.trellis.proxy.config.route.DirectResponseAction;
@@ -48,10 +49,22 @@ import java.util.concurrent.TimeUnit;
  * stream downstream is never retried. Mirrors ({@link ShadowRequest}) get a copy of every part.
  */
 final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
-  private static final String UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
-  private static final String EXPECTED_TIMEOUT = "x-envoy-expected-rq-timeout-ms";
-  private static final String UPSTREAM_RQ_TIMEOUT = "x-envoy-upstream-rq-timeout-ms";
-  private static final String ATTEMPT_COUNT = "x-envoy-attempt-count";
+  // header names as AsciiString: their hash is computed once, not on every lookup of every request
+  private static final AsciiString UPSTREAM_SERVICE_TIME = AsciiString.cached("x-envoy-upstream-service-time");
+  private static final AsciiString EXPECTED_TIMEOUT = AsciiString.cached("x-envoy-expected-rq-timeout-ms");
+  private static final AsciiString UPSTREAM_RQ_TIMEOUT = AsciiString.cached("x-envoy-upstream-rq-timeout-ms");
+  private static final AsciiString ATTEMPT_COUNT = AsciiString.cached("x-envoy-attempt-count");
+  private static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final AsciiString RETRY_ON = AsciiString.cached(RetryState.RETRY_ON_HEADER);
+  private static final AsciiString MAX_RETRIES = AsciiString.cached(RetryState.MAX_RETRIES_HEADER);
+  private static final AsciiString GRPC_RETRY_ON = AsciiString.cached(RetryState.GRPC_RETRY_ON_HEADER);
+  private static final AsciiString RETRIABLE_STATUS_CODES = AsciiString.cached(RetryState.RETRIABLE_STATUS_CODES_HEADER);
+  private static final AsciiString RETRIABLE_HEADER_NAMES = AsciiString.cached(RetryState.RETRIABLE_HEADER_NAMES_HEADER);
+  /** The text of the last expected-timeout value: routes repeat theirs request after request. */
+  private static volatile MillisText lastTimeoutText = new MillisText(15_000, "15000");
+
+  private record MillisText(long millis, String text) {}
 
   private final RouterFilterProvider.RouterSettings settings;
   private final HttpFilterCallbacks cb;
@@ -206,7 +219,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     timeout = effectiveTimeout(action, h);
     h.remove(UPSTREAM_RQ_TIMEOUT);
     if (!timeout.isZero() && !settings.config().suppressEnvoyHeaders()) {
-      h.set(EXPECTED_TIMEOUT, Long.toString(timeout.toMillis()));
+      h.set(EXPECTED_TIMEOUT, millisText(timeout.toMillis()));
     }
     applyRequestMutations(h);
     if (action.hostRewrite() instanceof HostRewrite.Literal l) {
@@ -225,11 +238,11 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
         h.set(EXPECTED_TIMEOUT, Long.toString(perTry.toMillis()));
       }
     }
-    h.remove(RetryState.RETRY_ON_HEADER);
-    h.remove(RetryState.MAX_RETRIES_HEADER);
-    h.remove(RetryState.GRPC_RETRY_ON_HEADER);
-    h.remove(RetryState.RETRIABLE_STATUS_CODES_HEADER);
-    h.remove(RetryState.RETRIABLE_HEADER_NAMES_HEADER);
+    h.remove(RETRY_ON);
+    h.remove(MAX_RETRIES);
+    h.remove(GRPC_RETRY_ON);
+    h.remove(RETRIABLE_STATUS_CODES);
+    h.remove(RETRIABLE_HEADER_NAMES);
     if (!endStream && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else if (endStream) {
@@ -528,6 +541,16 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     cancelPerTryTimers();
   }
 
+  private static String millisText(long millis) {
+    MillisText last = lastTimeoutText;
+    if (last.millis() == millis) {
+      return last.text();
+    }
+    String text = Long.toString(millis);
+    lastTimeoutText = new MillisText(millis, text);
+    return text;
+  }
+
   private Duration effectiveTimeout(ForwardAction action, HttpHeaders h) {
     Duration t = action.timeout();
     String override = h.get(UPSTREAM_RQ_TIMEOUT);
@@ -538,7 +561,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
         // Envoy ignores an unparsable override
       }
     }
-    String grpc = h.get("grpc-timeout");
+    String grpc = h.get(GRPC_TIMEOUT);
     if (grpc != null) {
       Duration g = GrpcTimeout.parse(grpc);
       if (g != null) {
@@ -723,7 +746,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
         h.remove(HttpHeaderNames.CONNECTION);
       }
       h.remove(HttpHeaderNames.KEEP_ALIVE);
-      h.remove("proxy-connection");
+      h.remove(PROXY_CONNECTION);
       if (!settings.config().suppressEnvoyHeaders()) {
         h.set(UPSTREAM_SERVICE_TIME, Long.toString((System.nanoTime() - attempt.startNanos()) / 1_000_000));
       }

@@ -264,6 +264,51 @@ class HttpProxyIntegrationTest {
     assertThat(download.body()).hasSize(1048576);
   }
 
+  @Test
+  void oneMegabyteUploadsFollowEachOtherOnOneKeptAliveConnection() throws Exception {
+    // the body is streamed (in parts, while the backend reads it) and echoed back; the response is
+    // flushed as it arrives, and after it the same connection carries the next upload
+    byte[] big = new byte[1024 * 1024];
+    new java.util.Random(7).nextBytes(big);
+    long connectionsBefore = f.counter("http.ingress.downstream_cx_total");
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(20_000);
+      var in = new java.io.BufferedInputStream(s.getInputStream());
+      for (int round = 0; round < 3; round++) {
+        String head = "POST /echo-big-" + round + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length + "\r\n\r\n";
+        s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(big);
+        s.getOutputStream().flush();
+        String status = readLine(in);
+        assertThat(status).startsWith("HTTP/1.1 200");
+        int length = -1;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).trim());
+          }
+          assertThat(line.toLowerCase(java.util.Locale.ROOT)).isNotEqualTo("connection: close");
+        }
+        assertThat(length).isEqualTo(big.length);
+        byte[] body = in.readNBytes(length);
+        assertThat(sha(body)).isEqualTo(sha(big));
+      }
+    }
+    assertThat(f.counter("http.ingress.downstream_cx_total")).isEqualTo(connectionsBefore + 1);
+  }
+
+  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed after: " + b);
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+
   /** curl -i writes the response head into the output file too. */
   private static byte[] bodyOf(byte[] withHead) {
     String s = new String(withHead, 0, Math.min(withHead.length, 4096), StandardCharsets.ISO_8859_1);

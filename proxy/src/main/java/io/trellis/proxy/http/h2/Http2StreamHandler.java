@@ -26,6 +26,8 @@ import io.trellis.proxy.upstream.HttpProtocol;
 
 /** One HTTP/2 stream as a {@link DownstreamStream}: its child channel carries one request and one response. */
 final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements DownstreamStream {
+  private static final io.netty.util.AsciiString PROXY_CONNECTION = io.netty.util.AsciiString.cached("proxy-connection");
+  private static final io.netty.util.AsciiString GRPC_STATUS = io.netty.util.AsciiString.cached("grpc-status");
   private final HttpConnectionManager hcm;
   private final ConnectionInfo connection;
   private final Http2ServerConnection parent;
@@ -164,8 +166,8 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter implements D
       h.remove(HttpHeaderNames.CONNECTION);
       h.remove(HttpHeaderNames.KEEP_ALIVE);
       h.remove(HttpHeaderNames.UPGRADE);
-      h.remove("proxy-connection");
-      if (!(part instanceof io.netty.handler.codec.http.FullHttpResponse) && h.contains("grpc-status")) {
+      h.remove(PROXY_CONNECTION);
+      if (!(part instanceof io.netty.handler.codec.http.FullHttpResponse) && h.contains(GRPC_STATUS)) {
         // gRPC's trailers-only form: one HEADERS frame with END_STREAM. Headers and an empty last part
         // written apart would become HEADERS plus an empty DATA frame, which gRPC clients reject.
         heldTrailersOnly = r;
