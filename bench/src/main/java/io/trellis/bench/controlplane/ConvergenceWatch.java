@@ -1,6 +1,7 @@
 package io.trellis.bench.controlplane;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,14 +18,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class ConvergenceWatch {
 
   private final String typeUrl;
-  private final String marker;
+  private final byte[] markerBytes;
   private final long armedNanos;
   private final AtomicLongArray seenNanos;
   private final CountDownLatch remaining;
 
   ConvergenceWatch(String typeUrl, String marker, int proxies, long armedNanos) {
     this.typeUrl = typeUrl;
-    this.marker = marker;
+    this.markerBytes = marker.getBytes(StandardCharsets.UTF_8);
     this.armedNanos = armedNanos;
     this.seenNanos = new AtomicLongArray(proxies);
     this.remaining = new CountDownLatch(proxies);
@@ -36,14 +37,40 @@ final class ConvergenceWatch {
       return;
     }
     for (Any resource : resources) {
-      // ISO-8859-1 maps every byte to one char, so an ASCII marker is found wherever its bytes are
-      if (resource.getValue().toString(StandardCharsets.ISO_8859_1).contains(marker)) {
+      if (contains(resource.getValue(), markerBytes)) {
         if (seenNanos.compareAndSet(proxy, 0, nowNanos)) {
           remaining.countDown();
         }
         return;
       }
     }
+  }
+
+  /**
+   * Whether {@code bytes} contain {@code marker}, searched in place: copying a 400 KB route
+   * configuration into a string per proxy made the benchmark's garbage, not the control plane,
+   * the slowest part of a route change.
+   */
+  static boolean contains(ByteString bytes, byte[] marker) {
+    if (marker.length == 0) {
+      return true;
+    }
+    java.nio.ByteBuffer b = bytes.asReadOnlyByteBuffer();
+    int last = b.limit() - marker.length;
+    byte first = marker[0];
+    for (int i = b.position(); i <= last; i++) {
+      if (b.get(i) != first) {
+        continue;
+      }
+      int k = 1;
+      while (k < marker.length && b.get(i + k) == marker[k]) {
+        k++;
+      }
+      if (k == marker.length) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Waits until every proxy has the change or the deadline passes. */

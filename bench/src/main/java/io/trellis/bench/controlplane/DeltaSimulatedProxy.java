@@ -70,9 +70,14 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
         return;
       }
       try {
+        // Endpoints and routes held matter only to the initial-configuration check; once the
+        // proxy is complete, tracking them would only grow the benchmark's own heap.
+        boolean track = completeNanos == 0 || type.equals(XdsTypes.CLUSTER) || type.equals(XdsTypes.LISTENER);
         for (Resource r : response.getResourcesList()) {
           values.add(r.getResource());
-          mine.put(fleet.names().canonical(r.getName()), follows(type, r.getResource()));
+          if (track) {
+            mine.put(fleet.names().canonical(r.getName()), follows(type, r.getResource()));
+          }
         }
       } catch (InvalidProtocolBufferException e) {
         send(
@@ -95,6 +100,10 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     fleet.observed(index, type, values, now);
     if (completeNanos == 0 && complete()) {
       completeNanos = now;
+      synchronized (this) {
+        held.get(XdsTypes.ENDPOINT).clear();
+        held.get(XdsTypes.ROUTE).clear();
+      }
       fleet.initialConfigComplete();
     }
   }
@@ -103,7 +112,7 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     return switch (type) {
       case XdsTypes.CLUSTER -> {
         String eds = fleet.names().edsName(resource.getValue());
-        yield eds.isEmpty() ? List.of() : List.of(eds);
+        yield eds.isEmpty() ? List.of() : fleet.names().singleton(eds);
       }
       case XdsTypes.LISTENER -> fleet.names().rdsNames(resource.getValue());
       default -> List.of();
@@ -121,7 +130,7 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     add.removeAll(have);
     Set<String> drop = new TreeSet<>(have);
     drop.removeAll(want);
-    subscribed.put(type, Set.copyOf(want));
+    subscribed.put(type, fleet.names().shared(want));
     held.get(type).keySet().removeAll(drop);
     send(
         DeltaDiscoveryRequest.newBuilder()

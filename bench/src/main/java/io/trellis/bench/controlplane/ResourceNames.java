@@ -29,6 +29,8 @@ final class ResourceNames {
   private final Map<ByteString, List<String>> rdsNamesByListener = new ConcurrentHashMap<>();
   private final Map<String, String> canonical = new ConcurrentHashMap<>();
   private final Map<java.util.Set<String>, List<ByteString>> encodedSubscriptions = new ConcurrentHashMap<>();
+  private final Map<java.util.Set<String>, java.util.Set<String>> sharedSets = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> singletonLists = new ConcurrentHashMap<>();
 
   /**
    * One shared instance per distinct name: 2000 proxies holding the same 2000 endpoint names would
@@ -54,6 +56,29 @@ final class ResourceNames {
     }
     encodedSubscriptions.putIfAbsent(java.util.Set.copyOf(names), list);
     return list;
+  }
+
+  /**
+   * An immutable set equal to {@code names}, one shared instance per distinct set: 2000 proxies
+   * subscribed to the same 3000 names would otherwise hold 2000 copies in the benchmark's heap,
+   * and its garbage collector's pauses would show up as control-plane latency.
+   */
+  java.util.Set<String> shared(java.util.Set<String> names) {
+    java.util.Set<String> cached = sharedSets.get(names);
+    if (cached != null) {
+      return cached;
+    }
+    java.util.Set<String> copy = java.util.Set.copyOf(names);
+    if (sharedSets.size() > 1000) {
+      sharedSets.clear();
+    }
+    java.util.Set<String> prior = sharedSets.putIfAbsent(copy, copy);
+    return prior != null ? prior : copy;
+  }
+
+  /** {@code List.of(name)}, shared per name. */
+  List<String> singleton(String name) {
+    return singletonLists.computeIfAbsent(canonical(name), List::of);
   }
 
   /** The EDS service name of a cluster, or "" when the cluster does not use EDS. */

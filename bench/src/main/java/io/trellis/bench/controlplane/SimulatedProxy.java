@@ -85,8 +85,12 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
           case XdsTypes.CLUSTER -> subscribeNext(XdsTypes.ENDPOINT, edsNames(response));
           case XdsTypes.LISTENER -> subscribeNext(XdsTypes.ROUTE, rdsNames(response));
           default -> {
-            for (Any r : response.getResourcesList()) {
-              state.received.add(fleet.names().canonical(ResourceNames.firstStringField(r.getValue())));
+            // Only the initial-configuration check reads what was received; once the proxy is
+            // complete, tracking it would only grow the benchmark's own heap.
+            if (completeNanos == 0) {
+              for (Any r : response.getResourcesList()) {
+                state.received.add(fleet.names().canonical(ResourceNames.firstStringField(r.getValue())));
+              }
             }
           }
         }
@@ -105,6 +109,9 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
     fleet.observed(index, response.getTypeUrl(), response.getResourcesList(), now);
     if (completeNanos == 0 && complete()) {
       completeNanos = now;
+      synchronized (this) {
+        types.values().forEach(t -> t.received.clear());
+      }
       fleet.initialConfigComplete();
     }
   }
@@ -132,7 +139,7 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
   private void subscribeNext(String typeUrl, Set<String> names) {
     TypeState s = types.get(typeUrl);
     if (!names.equals(s.names)) {
-      s.names = Set.copyOf(names);
+      s.names = fleet.names().shared(names);
       s.encodedNames = fleet.names().encoded(names);
       s.received.retainAll(names);
       if (!names.isEmpty()) {

@@ -5,6 +5,10 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -21,12 +25,56 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
     this.server = server;
   }
 
+  /**
+   * What the server serves: the generated binding, except that state-of-the-world requests are parsed into {@link
+   * SotwRequest}s, which keep their resource names as bytes until they differ from the last ones.
+   */
+  ServerServiceDefinition definition() {
+    ServerServiceDefinition generated = bindService();
+    MethodDescriptor<DiscoveryRequest, DiscoveryResponse> sotw = AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod();
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
+    for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+      if (!m.getMethodDescriptor().getFullMethodName().equals(sotw.getFullMethodName())) {
+        b.addMethod(m);
+      }
+    }
+    b.addMethod(
+        sotw.toBuilder(new SotwRequest.Marshaller(), sotw.getResponseMarshaller()).build(),
+        ServerCalls.asyncBidiStreamingCall(this::sotwStream));
+    return b.build();
+  }
+
+  /** Not served ({@link #definition} routes the method to {@link #sotwStream}); kept equivalent. */
   @Override
   public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> out) {
-    SotwConnection c = new SotwConnection(streamIds.incrementAndGet(), server, out);
+    StreamObserver<SotwRequest> s = sotwStream(out);
     return new StreamObserver<>() {
       @Override
       public void onNext(DiscoveryRequest req) {
+        s.onNext(new SotwRequest(req.toBuilder().clearResourceNames().build(), namesBytes(req)));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        s.onError(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        s.onCompleted();
+      }
+    };
+  }
+
+  private static com.google.protobuf.ByteString namesBytes(DiscoveryRequest req) {
+    return DiscoveryRequest.newBuilder().addAllResourceNames(req.getResourceNamesList()).build().toByteString();
+  }
+
+  private StreamObserver<SotwRequest> sotwStream(StreamObserver<DiscoveryResponse> out) {
+    SotwConnection c = new SotwConnection(streamIds.incrementAndGet(), server, out);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(SotwRequest req) {
         c.onRequest(req);
       }
 

@@ -45,7 +45,8 @@ final class SotwConnection extends ProxyConnection {
     out.onError(Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException());
   }
 
-  synchronized void onRequest(DiscoveryRequest req) {
+  synchronized void onRequest(SotwRequest sotw) {
+    DiscoveryRequest req = sotw.request(); // without resource_names: those stay bytes in sotw.names()
     if (closed) {
       return;
     }
@@ -64,15 +65,29 @@ final class SotwConnection extends ProxyConnection {
     }
     TypeState st = typeState(req.getTypeUrl());
     if (log.isDebugEnabled()) {
-      log.debug("{} asks {} {} (nonce {}, version {}{})", node.id(), req.getTypeUrl(), req.getResourceNamesList(),
+      log.debug("{} asks {} {} (nonce {}, version {}{})", node.id(), req.getTypeUrl(), sotw.resourceNames(),
           req.getResponseNonce(), req.getVersionInfo(), req.hasErrorDetail() ? ", NACK " + req.getErrorDetail().getMessage() : "");
     }
-    Set<String> requested = new HashSet<>(req.getResourceNamesList());
-    boolean wildcardType = XdsType.fromTypeUrl(req.getTypeUrl()).map(XdsType::wildcard).orElse(false);
-    boolean wildcard = requested.remove("*") || (wildcardType && requested.isEmpty());
-    // Envoy repeats its whole subscription in every request, ACKs included: keep the set it has
-    // rather than interning an equal one again.
-    requested = requested.equals(st.names) ? st.names : server.internNames(requested);
+    boolean wildcard;
+    Set<String> requested;
+    if (st.subscribed && sotw.names().equals(st.namesOnWire)) {
+      // Envoy repeats its whole subscription in every request, ACKs included: the same bytes as
+      // last time mean the same subscription, so nothing is decoded.
+      wildcard = st.wildcard;
+      requested = st.names;
+    } else {
+      Set<String> names;
+      try {
+        names = new HashSet<>(sotw.resourceNames());
+      } catch (IllegalArgumentException e) {
+        fail(e.getMessage());
+        return;
+      }
+      boolean wildcardType = XdsType.fromTypeUrl(req.getTypeUrl()).map(XdsType::wildcard).orElse(false);
+      wildcard = names.remove("*") || (wildcardType && names.isEmpty());
+      requested = names.equals(st.names) ? st.names : server.internNames(names);
+      st.namesOnWire = sotw.names();
+    }
     String nonce = req.getResponseNonce();
 
     if (nonce.isEmpty()) {

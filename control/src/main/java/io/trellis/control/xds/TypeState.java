@@ -22,6 +22,8 @@ final class TypeState {
   boolean wildcard;
   /** The names subscribed to (ignored when {@link #wildcard}); immutable, replaced on change. */
   Set<String> names = Set.of();
+  /** State of the world: {@code resource_names} of the last request as sent, to spot a repeat cheaply. */
+  com.google.protobuf.ByteString namesOnWire;
   /**
    * What the proxy has been sent and still holds, name to resource; immutable (often shared with
    * other proxies), replaced on change. Its messages are what {@code proxy-config} shows.

@@ -56,7 +56,7 @@ public final class XdsServer implements AutoCloseable {
     }
     this.grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
-            .addService(new AdsService(this))
+            .addService(new AdsService(this).definition())
             // Envoy and gRPC clients ping idle ADS streams; allow it rather than GOAWAY them.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
