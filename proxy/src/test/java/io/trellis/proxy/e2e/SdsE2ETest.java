@@ -128,20 +128,27 @@ class SdsE2ETest {
 
   /** Version {@code v} of the control plane's snapshot: the TLS listener, the backend, and maybe the secret. */
   private void publish(String version, Secret secret) {
+    publish(version, SECRET, secret == null ? List.of() : List.of(secret));
+  }
+
+  private void publish(String version, String secretName, List<Secret> secrets) {
     DownstreamTlsContext tls = DownstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
         .addAlpnProtocols("h2").addAlpnProtocols("http/1.1")
-        .addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder().setName(SECRET).setSdsConfig(XdsFixtures.ads()))).build();
+        .addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder().setName(secretName).setSdsConfig(XdsFixtures.ads()))).build();
     RouteConfiguration routes = RouteConfiguration.newBuilder().setName("inline")
         .addVirtualHosts(VirtualHost.newBuilder().setName("all").addDomains("*").addRoutes(XdsFixtures.prefixRoute("/", "backend"))).build();
     Listener plain = XdsFixtures.listener("https", listenerPort, XdsFixtures.hcm("https").setRouteConfig(routes).build());
     Listener listener = plain.toBuilder().setFilterChains(0, plain.getFilterChains(0).toBuilder().setTransportSocket(
         TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls)))).build();
-    controlPlane.set(version, List.of(XdsFixtures.staticCluster("backend", backend.port())), List.of(), List.of(listener), List.of(),
-        secret == null ? List.of() : List.of(secret));
+    controlPlane.set(version, List.of(XdsFixtures.staticCluster("backend", backend.port())), List.of(), List.of(listener), List.of(), secrets);
   }
 
   private static Secret certificateSecret(String chain, String key) {
-    return Secret.newBuilder().setName(SECRET).setTlsCertificate(TlsCertificate.newBuilder()
+    return certificateSecret(SECRET, chain, key);
+  }
+
+  private static Secret certificateSecret(String name, String chain, String key) {
+    return Secret.newBuilder().setName(name).setTlsCertificate(TlsCertificate.newBuilder()
         .setCertificateChain(DataSource.newBuilder().setInlineString(chain))
         .setPrivateKey(DataSource.newBuilder().setInlineString(key))).build();
   }
@@ -177,7 +184,7 @@ class SdsE2ETest {
 
     // 1. The listener names a secret the control plane does not have yet: it warms, unbound.
     publish("1", null);
-    await().atMost(Duration.ofSeconds(20)).until(() -> controlPlane.requests().stream()
+    awaitWithLog(() -> controlPlane.requests().stream()
         .anyMatch(r -> r.getTypeUrl().equals(SecretResource.TYPE_URL) && r.getResourceNamesList().contains(SECRET)));
     assertThat(proxy.listenerPort("https")).isEqualTo(-1);
     assertThat(curl("/warming").exit()).isNotZero();
@@ -185,7 +192,7 @@ class SdsE2ETest {
 
     // 2. The secret arrives: the listener binds and serves with it.
     publish("2", certificateSecret(first.certificatePem(), first.privateKeyPem()));
-    await().atMost(Duration.ofSeconds(20)).until(() -> proxy.listenerPort("https") > 0);
+    awaitWithLog(() -> proxy.listenerPort("https") > 0);
     Backends.Result served = curl("/served");
     assertThat(served.exit()).as(served.err()).isZero();
     assertThat(served.out()).isEqualTo("backend /served\n");
@@ -196,14 +203,14 @@ class SdsE2ETest {
 
       // 3. Rotation: new connections get the new certificate, the open one keeps working.
       publish("3", certificateSecret(second.certificatePem(), second.privateKeyPem()));
-      await().atMost(Duration.ofSeconds(20)).until(() -> presented().equals("CN=second"));
+      awaitWithLog(() -> presented().equals("CN=second"));
       assertThat(open.get("/after")).isEqualTo("backend /after\n");
       assertThat(open.serverCommonName()).isEqualTo("CN=first");
     }
 
     // 4. A secret with bad PEM: NACKed with the secret and field, the last good certificate stays.
     publish("4", certificateSecret("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", second.privateKeyPem()));
-    await().atMost(Duration.ofSeconds(20)).until(() -> controlPlane.requests().stream()
+    awaitWithLog(() -> controlPlane.requests().stream()
         .anyMatch(r -> r.getTypeUrl().equals(SecretResource.TYPE_URL) && r.hasErrorDetail()));
     DiscoveryRequest nack = controlPlane.requests().stream()
         .filter(r -> r.getTypeUrl().equals(SecretResource.TYPE_URL) && r.hasErrorDetail()).findFirst().orElseThrow();
@@ -224,6 +231,30 @@ class SdsE2ETest {
     assertThat(active.at("/error_state/details").asText()).contains("certificate_chain");
     assertThat(dump.toString()).doesNotContain("PRIVATE KEY");
     assertThat(dump.has("dynamic_warming_secrets")).isFalse();
+  }
+
+  @Test
+  void anUpdatedListenerWarmsForItsNewSecretWhileTheRunningVersionServes() throws Exception {
+    startAdsProxy();
+    TestPki.Issued first = pki.issue("first", "DNS:sds.test");
+    TestPki.Issued next = pki.issue("next", "DNS:sds.test");
+    publish("1", certificateSecret(first.certificatePem(), first.privateKeyPem()));
+    awaitWithLog(() -> proxy.listenerPort("https") > 0);
+    assertThat(presented()).isEqualTo("CN=first");
+
+    // The update names a secret the control plane does not have: the running version keeps serving.
+    publish("2", "next-cert", List.of(certificateSecret(first.certificatePem(), first.privateKeyPem())));
+    awaitWithLog(() -> controlPlane.requests().stream()
+        .anyMatch(r -> r.getTypeUrl().equals(SecretResource.TYPE_URL) && r.getResourceNamesList().contains("next-cert")));
+    assertThat(presented()).isEqualTo("CN=first");
+    assertThat(curl("/old").out()).isEqualTo("backend /old\n");
+
+    // The secret arrives: the new version takes over on the same port. (The old secret stays in the
+    // snapshot: the running version still subscribes to it, and the server answers ADS only in full.)
+    publish("3", "next-cert", List.of(certificateSecret(first.certificatePem(), first.privateKeyPem()),
+        certificateSecret("next-cert", next.certificatePem(), next.privateKeyPem())));
+    awaitWithLog(() -> presented().equals("CN=next"));
+    assertThat(curl("/new").out()).isEqualTo("backend /new\n");
   }
 
   @Test
@@ -322,6 +353,17 @@ class SdsE2ETest {
     var thrown = org.assertj.core.api.Assertions.catchThrowable(() ->
         ProxyServer.start(BootstrapLoader.parse("missing.yaml", yaml), "missing.yaml", ProxyServer.Options.defaults().withConcurrency(1)));
     assertThat(thrown).hasMessageContaining("listener[https]: [static secret 'nowhere'] not in static_resources.secrets");
+  }
+
+  /** Awaits {@code condition}; on timeout, fails with the proxy's configuration log, which says why. */
+  private void awaitWithLog(java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("timed out; configuration log:\n" + String.join("\n", log)
+          + "\nrequests: " + controlPlane.requests().stream().map(r -> r.getTypeUrl().replaceAll(".*\\.", "") + " v=" + r.getVersionInfo()
+              + " names=" + r.getResourceNamesList() + (r.hasErrorDetail() ? " NACK" : "")).toList(), e);
+    }
   }
 
   /** The subject of the certificate a new connection is given. */
