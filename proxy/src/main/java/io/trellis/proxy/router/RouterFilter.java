@@ -541,6 +541,14 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
     cancelPerTryTimers();
   }
 
+  /** Service times are mostly a few milliseconds: their texts are made once. */
+  private static final String[] SMALL_MILLIS = java.util.stream.IntStream.range(0, 100)
+      .mapToObj(Integer::toString).toArray(String[]::new);
+
+  private static String serviceTimeText(long millis) {
+    return millis >= 0 && millis < SMALL_MILLIS.length ? SMALL_MILLIS[(int) millis] : Long.toString(millis);
+  }
+
   private static String millisText(long millis) {
     MillisText last = lastTimeoutText;
     if (last.millis() == millis) {
@@ -748,7 +756,7 @@ final class RouterFilter implements HttpFilter, UpstreamRequest.Owner {
       h.remove(HttpHeaderNames.KEEP_ALIVE);
       h.remove(PROXY_CONNECTION);
       if (!settings.config().suppressEnvoyHeaders()) {
-        h.set(UPSTREAM_SERVICE_TIME, Long.toString((System.nanoTime() - attempt.startNanos()) / 1_000_000));
+        h.set(UPSTREAM_SERVICE_TIME, serviceTimeText((System.nanoTime() - attempt.startNanos()) / 1_000_000));
       }
       applyResponseMutations(h);
       if (cookie != null) {

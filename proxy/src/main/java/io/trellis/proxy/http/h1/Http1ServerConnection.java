@@ -317,16 +317,20 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
     } else if (uri.isEmpty() || uri.charAt(0) != '/') {
       return "400 invalid request target";
     }
-    List<String> hosts = h.getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      return "400 multiple Host headers";
-    }
-    if (hosts.isEmpty()) {
+    // one pass over the Host values, without collecting them into a list
+    java.util.Iterator<String> hosts = h.valueStringIterator(HttpHeaderNames.HOST);
+    if (!hosts.hasNext()) {
       if (v.minorVersion() == 1) {
         return "400 missing Host header";
       }
-    } else if (!validHost(hosts.getFirst())) {
-      return "400 invalid Host header";
+    } else {
+      String host = hosts.next();
+      if (hosts.hasNext()) {
+        return "400 multiple Host headers";
+      }
+      if (!validHost(host)) {
+        return "400 invalid Host header";
+      }
     }
     // header names were validated as tokens by the decoder (no ':' pseudo-headers, no empty names)
     return null;
