@@ -14,6 +14,7 @@ import io.trellis.proxy.tls.DownstreamTlsConfig;
 import io.trellis.proxy.tls.Secrets;
 import io.trellis.proxy.tls.ServerTlsContext;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -89,14 +90,14 @@ final class TlsTerminatingFilter implements NetworkFilter {
     return handshake;
   }
 
-  /** Waits for the handshake, then installs the chain's filter; drains by closing until then. */
+  /** Waits for the handshake, then installs the chain's filter; a drain asked for meanwhile applies to it. */
   private final class Handshake extends ChannelInboundHandlerAdapter implements Drainable {
     private final SslHandler ssl;
     private final ConnectionInfo info;
     private final Counters counters;
     private volatile Drainable installed;
     private volatile boolean drainRequested;
-    private volatile Channel channel;
+    private final AtomicBoolean drainDelivered = new AtomicBoolean();
 
     Handshake(SslHandler ssl, ConnectionInfo info, Counters counters) {
       this.ssl = ssl;
@@ -122,11 +123,8 @@ final class TlsTerminatingFilter implements NetworkFilter {
           info.listenerName(), info.remoteAddress(), info.localAddress(), info.originalDestination(),
           info.serverName().isEmpty() ? requestedServerName(ssl.engine().getSession()) : info.serverName(),
           "tls", true);
-      Drainable d = inner.install(ctx.channel(), secured, alpn == null ? "" : alpn);
-      installed = d;
-      if (drainRequested) {
-        d.drain();
-      }
+      installed = inner.install(ctx.channel(), secured, alpn == null ? "" : alpn);
+      deliverDrain();
     }
 
     @Override
@@ -137,22 +135,19 @@ final class TlsTerminatingFilter implements NetworkFilter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-      channel = ctx.channel();
+    public void drain() {
+      // Still in its handshake: let it finish and drain the filter it gets (HTTP/1.1 answers with
+      // Connection: close, HTTP/2 sends GOAWAY), as Envoy lets a draining connection complete; the
+      // listener's drain timer closes it if it takes too long.
+      drainRequested = true;
+      deliverDrain();
     }
 
-    @Override
-    public void drain() {
+    /** Drains the installed filter once, whichever of the drain and the handshake came last. */
+    private void deliverDrain() {
       Drainable d = installed;
-      if (d != null) {
+      if (d != null && drainRequested && drainDelivered.compareAndSet(false, true)) {
         d.drain();
-        return;
-      }
-      drainRequested = true;
-      Channel c = channel;
-      if (c != null) {
-        // Not serving anything yet: a connection still in its handshake just closes.
-        c.close();
       }
     }
   }

@@ -132,12 +132,17 @@ class SdsE2ETest {
   }
 
   private void publish(String version, String secretName, List<Secret> secrets) {
+    publish(version, secretName, secrets, "https");
+  }
+
+  /** @param statPrefix the connection manager's; changing it is a listener update that drains connections */
+  private void publish(String version, String secretName, List<Secret> secrets, String statPrefix) {
     DownstreamTlsContext tls = DownstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
         .addAlpnProtocols("h2").addAlpnProtocols("http/1.1")
         .addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder().setName(secretName).setSdsConfig(XdsFixtures.ads()))).build();
     RouteConfiguration routes = RouteConfiguration.newBuilder().setName("inline")
         .addVirtualHosts(VirtualHost.newBuilder().setName("all").addDomains("*").addRoutes(XdsFixtures.prefixRoute("/", "backend"))).build();
-    Listener plain = XdsFixtures.listener("https", listenerPort, XdsFixtures.hcm("https").setRouteConfig(routes).build());
+    Listener plain = XdsFixtures.listener("https", listenerPort, XdsFixtures.hcm(statPrefix).setRouteConfig(routes).build());
     Listener listener = plain.toBuilder().setFilterChains(0, plain.getFilterChains(0).toBuilder().setTransportSocket(
         TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls)))).build();
     controlPlane.set(version, List.of(XdsFixtures.staticCluster("backend", backend.port())), List.of(), List.of(listener), List.of(), secrets);
@@ -255,6 +260,27 @@ class SdsE2ETest {
         certificateSecret("next-cert", next.certificatePem(), next.privateKeyPem())));
     awaitWithLog(() -> presented().equals("CN=next"));
     assertThat(curl("/new").out()).isEqualTo("backend /new\n");
+  }
+
+  @Test
+  void aConnectionStillInItsHandshakeWhenTheListenerIsUpdatedFinishesItAndIsDrainedGracefully() throws Exception {
+    startAdsProxy();
+    TestPki.Issued cert = pki.issue("only", "DNS:sds.test");
+    List<Secret> secrets = List.of(certificateSecret(cert.certificatePem(), cert.privateKeyPem()));
+    publish("1", SECRET, secrets, "v1");
+    awaitWithLog(() -> proxy.listenerPort("https") > 0);
+    try (java.net.Socket pending = new java.net.Socket()) {
+      pending.connect(new InetSocketAddress("127.0.0.1", listenerPort), 5000);
+      // Accepted on version 1 and waiting for its ClientHello when version 2 replaces the listener.
+      awaitWithLog(() -> proxy.stats().gauges().getOrDefault("listener.127.0.0.1_" + listenerPort + ".downstream_cx_active", 0L) >= 1);
+      publish("2", SECRET, secrets, "v2");
+      awaitWithLog(() -> log.stream().anyMatch(l -> l.startsWith("applied LDS version 2")));
+      try (KeepAlive late = new KeepAlive(pending, dir.resolve("ca.pem"))) {
+        assertThat(late.serverCommonName()).isEqualTo("CN=only");
+        assertThat(late.get("/late", true)).isEqualTo("backend /late\n");
+      }
+    }
+    assertThat(curl("/fresh").out()).isEqualTo("backend /fresh\n");
   }
 
   @Test
@@ -380,6 +406,17 @@ class SdsE2ETest {
     private final OutputStream out;
 
     KeepAlive(int port, Path ca) throws Exception {
+      this(connect(port), ca);
+    }
+
+    private static java.net.Socket connect(int port) throws Exception {
+      java.net.Socket plain = new java.net.Socket();
+      plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      return plain;
+    }
+
+    /** TLS over an already connected socket, so a test can hold a connection before its handshake. */
+    KeepAlive(java.net.Socket plain, Path ca) throws Exception {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       try (InputStream pem = Files.newInputStream(ca)) {
@@ -389,8 +426,7 @@ class SdsE2ETest {
       tmf.init(trust);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
-      socket = (SSLSocket) ctx.getSocketFactory().createSocket();
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      socket = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "sds.test", plain.getPort(), true);
       socket.setSoTimeout(10_000);
       SSLParameters params = socket.getSSLParameters();
       params.setServerNames(List.of(new SNIHostName("sds.test")));
@@ -407,6 +443,11 @@ class SdsE2ETest {
 
     /** Sends a GET and returns the body; fails unless the status is 200 and the connection stays open. */
     String get(String path) throws Exception {
+      return get(path, false);
+    }
+
+    /** Sends a GET and returns the body; fails unless the status is 200 and the server says whether it closes. */
+    String get(String path, boolean expectClose) throws Exception {
       out.write(("GET " + path + " HTTP/1.1\r\nhost: sds.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       List<String> headers = new ArrayList<>();
@@ -428,7 +469,8 @@ class SdsE2ETest {
         }
       }
       assertThat(headers.getFirst()).isEqualTo("HTTP/1.1 200 OK");
-      assertThat(headers).noneMatch(h -> h.equalsIgnoreCase("connection: close"));
+      assertThat(headers.stream().anyMatch(h -> h.equalsIgnoreCase("connection: close"))).as("connection: close in " + headers)
+          .isEqualTo(expectClose);
       int length = headers.stream().filter(h -> h.toLowerCase().startsWith("content-length:"))
           .map(h -> Integer.parseInt(h.substring(15).trim())).findFirst().orElseThrow();
       return new String(in.readNBytes(length), StandardCharsets.UTF_8);
