@@ -354,6 +354,9 @@ public final class ListenerResource implements XdsResourceType<Listener, Listene
       if (common.hasMaxHeadersCount()) {
         builder.maxRequestHeadersCount(common.getMaxHeadersCount().getValue());
       }
+      if (common.hasMaxStreamDuration()) {
+        builder.maxStreamDuration(ProtoValues.duration(common.getMaxStreamDuration()));
+      }
     }
     if (h.hasStreamIdleTimeout()) {
       builder.streamIdleTimeout(ProtoValues.duration(h.getStreamIdleTimeout()));

@@ -166,6 +166,29 @@ class ResourceParsersTest {
   }
 
   @Test
+  void commonHttpProtocolOptionsReachTheConnectionManager() {
+    var hcm =
+        XdsFixtures.hcm("ingress_http")
+            .setRouteConfig(XdsFixtures.routes("local", XdsFixtures.prefixRoute("/", "web")))
+            .setCommonHttpProtocolOptions(
+                io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
+                    .setIdleTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(30))
+                    .setMaxStreamDuration(com.google.protobuf.Duration.newBuilder().setSeconds(2).setNanos(500_000_000)))
+            .build();
+    Listener proto =
+        Listener.newBuilder()
+            .setName("ingress")
+            .setAddress(XdsFixtures.address("127.0.0.1", 8080))
+            .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder().setName("hcm").setTypedConfig(Any.pack(hcm))))
+            .build();
+    var result = parse(ListenerResource.INSTANCE, proto);
+    assertThat(result.errors().messages()).isEmpty();
+    var parsed = (HttpConnectionManagerConfig) result.value().filterChains().getFirst().filter();
+    assertThat(parsed.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(parsed.maxStreamDuration()).isEqualTo(java.time.Duration.ofMillis(2500));
+  }
+
+  @Test
   void unknownFilterTypeIsRejectedUnlessOptional() {
     var fault = HttpFilter.newBuilder().setName("envoy.filters.http.buffer")
         .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.buffer.v3.Buffer.getDefaultInstance()));
