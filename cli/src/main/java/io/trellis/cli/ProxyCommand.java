@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  trellis proxy --bootstrap envoy.yaml",
       "  trellis proxy --xds 127.0.0.1:15010 --role sidecar --namespace default --labels app=reviews,version=v1"
-          + " --service-account bookinfo-reviews"
+          + " --service-account bookinfo-reviews",
+      "The launcher runs the proxy with the JVM options in cli/src/main/resources/io/trellis/cli/up/proxy-jvm.options"
+          + " (a 16-96 MB heap, ...) and from an AOT cache it records once per build. TRELLIS_JAVA_OPTS='-Xmx256m ...'"
+          + " overrides single options, TRELLIS_PROXY_AOT=off skips the cache, TRELLIS_PROXY_PROFILE=off both."
     })
 public final class ProxyCommand implements Callable<Integer> {
 

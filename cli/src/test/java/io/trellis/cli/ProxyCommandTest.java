@@ -72,8 +72,12 @@ class ProxyCommandTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run execute(String... args) {
+    return execute(new StringWriter(), args);
+  }
+
+  /** With {@code err} given, a test can watch the command's log while it runs (StringWriter is synchronized). */
+  private static Run execute(StringWriter err, String... args) {
     StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
@@ -154,15 +158,19 @@ class ProxyCommandTest {
   void xdsFlagsBecomeTheNodeIdentity() throws Exception {
     int adminPort = freePort();
     int nobody = freePort(); // no control plane there: the proxy keeps retrying with back-off
+    StringWriter log = new StringWriter();
     CompletableFuture<Run> run =
         CompletableFuture.supplyAsync(
             () ->
                 execute(
+                    log,
                     "proxy", "--xds", "127.0.0.1:" + nobody, "--role", "gateway", "--namespace", "istio-system",
                     "--labels", "app=ingress,istio=ingressgateway", "--service-account", "ingress-sa", "--pod", "ingress-1",
                     "--ip", "10.0.0.9", "--admin-port", Integer.toString(adminPort), "--concurrency", "1"));
     try {
       await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> admin(adminPort, "GET", "/server_info").statusCode() == 200);
+      // The admin server answers before the ADS client starts: a quit sent in between stops the proxy first.
+      await().atMost(Duration.ofSeconds(20)).until(() -> log.toString().contains("ADS to 127.0.0.1:" + nobody));
       var info = new com.fasterxml.jackson.databind.ObjectMapper().readTree(admin(adminPort, "GET", "/server_info").body());
       assertThat(info.at("/node/id").asText()).isEqualTo("router~10.0.0.9~ingress-1.istio-system~istio-system.svc.cluster.local");
       assertThat(info.at("/node/metadata/LABELS/istio").asText()).isEqualTo("ingressgateway");
