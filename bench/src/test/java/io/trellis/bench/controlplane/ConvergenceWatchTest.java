@@ -30,6 +30,22 @@ class ConvergenceWatchTest {
   }
 
   @Test
+  void findsMarkersInLongRepetitiveBytesLikeARouteConfiguration() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      sb.append("outbound|8080|v1|svc-").append(String.format("%05d", i)).append(".ns-").append(i % 10).append(".svc.cluster.local;");
+    }
+    String routes = sb.toString();
+    ByteString bytes = ByteString.copyFromUtf8(routes);
+    for (String marker : List.of("outbound|8080|v1|svc-01999.ns-9", "outbound|8080|v1|svc-00000.ns-0", "cluster.local;outbound|8080|v1|svc-00777")) {
+      assertThat(ConvergenceWatch.contains(bytes, b(marker))).as(marker).isTrue();
+    }
+    for (String marker : List.of("outbound|8080|v2|svc-01999.ns-9", "svc-02000", "outbound|8080|v1|svc-00001.ns-2")) {
+      assertThat(ConvergenceWatch.contains(bytes, b(marker))).as(marker).isEqualTo(routes.contains(marker)).isFalse();
+    }
+  }
+
+  @Test
   void recordsEachProxyOnceForTheWatchedTypeOnly() {
     ConvergenceWatch w = new ConvergenceWatch(XdsTypes.ROUTE, "v2", 2, 1_000_000L);
     Any with = Any.newBuilder().setValue(ByteString.copyFromUtf8("to v2")).build();
