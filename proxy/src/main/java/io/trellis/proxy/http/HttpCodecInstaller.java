@@ -30,11 +30,11 @@ public final class HttpCodecInstaller {
     hcm.stats().cxTotal.inc();
     hcm.stats().cxActive.inc();
     ch.closeFuture().addListener(f -> hcm.stats().cxActive.dec());
-    ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler(64, true));
     CodecType type = hcm.config().codecType();
     if (type == CodecType.AUTO && ("h2".equals(applicationProtocol) || "h2c".equals(applicationProtocol))) {
       type = CodecType.HTTP2;
     }
+    ch.pipeline().addLast(FLUSH_CONSOLIDATION, flushConsolidation(type == CodecType.HTTP2));
     switch (type) {
       case HTTP1 -> {
         Http1ServerConnection h1 = new Http1ServerConnection(hcm, info);
@@ -50,6 +50,18 @@ public final class HttpCodecInstaller {
         return sniffer;
       }
     }
+  }
+
+  private static final String FLUSH_CONSOLIDATION = "flush-consolidation";
+
+  /**
+   * Flushes made while the connection is read are gathered until the read ends (pipelined requests,
+   * local replies). Outside a read: HTTP/1.1 responses come one per connection from the upstream
+   * read, so they are flushed at once (no deferred flush task per response); HTTP/2 responses of many
+   * streams arrive in one event-loop turn, so their flushes are deferred to its end and leave in one write.
+   */
+  private static FlushConsolidationHandler flushConsolidation(boolean http2) {
+    return new FlushConsolidationHandler(64, http2);
   }
 
   /** Chooses the codec from the first bytes: the HTTP/2 preface means HTTP/2, anything else HTTP/1.1. */
@@ -94,6 +106,8 @@ public final class HttpCodecInstaller {
       Channel ch = ctx.channel();
       Drainable d;
       if (h2) {
+        // same place in the pipeline (ahead of the sniffer), HTTP/2's deferral
+        ch.pipeline().replace(FLUSH_CONSOLIDATION, FLUSH_CONSOLIDATION, flushConsolidation(true));
         d = Http2ServerConnection.install(ch, hcm, info);
       } else {
         Http1ServerConnection h1 = new Http1ServerConnection(hcm, info);
