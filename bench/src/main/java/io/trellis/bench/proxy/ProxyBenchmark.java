@@ -13,6 +13,7 @@ import io.trellis.bench.peer.NginxTarget;
 import io.trellis.bench.peer.Paths;
 import io.trellis.bench.peer.Target;
 import io.trellis.bench.peer.TargetUnavailableException;
+import io.trellis.bench.peer.TrellisMtlsTarget;
 import io.trellis.bench.peer.TrellisTarget;
 import io.trellis.bench.process.CommandRun;
 import io.trellis.bench.process.Placement;
@@ -94,6 +95,7 @@ public final class ProxyBenchmark {
     return switch (name) {
       case "direct" -> new DirectTarget();
       case "trellis" -> new TrellisTarget(options.launcher());
+      case "trellis-mtls" -> new TrellisMtlsTarget(options.launcher());
       case "nginx" -> new NginxTarget();
       case "haproxy" -> new HaproxyTarget();
       default -> throw new IllegalArgumentException("unknown target " + name);
@@ -123,7 +125,7 @@ public final class ProxyBenchmark {
           throw new TargetUnavailableException("GET " + path + " through " + name + " answered " + status);
         }
       }
-      idleRss = running.process() == null ? null : proc.rssMib(running.process().pid());
+      idleRss = running.process() == null ? null : rssMib(running);
       warmUp(name, running, workDir, body);
       double maxRss = idleRss == null ? 0 : idleRss;
       for (ProxyLoad load : ProxyLoad.values()) {
@@ -175,7 +177,7 @@ public final class ProxyBenchmark {
     CoreUsage proxyCores = new CoreUsage(Path.of("/proc/stat"), CoreUsage.parseList(options.proxyCpus()));
     CoreUsage.Ticks coresBefore = proxyCores.read();
     ResourceSampler sampler =
-        running.process() == null ? null : new ResourceSampler(proc, running.process().pid(), System::nanoTime).start();
+        running.process() == null ? null : new ResourceSampler(proc, pids(running), System::nanoTime).start();
     LoadResult result;
     try {
       H2load h2load = new H2load(options.loadPlacement(), workDir);
@@ -198,6 +200,12 @@ public final class ProxyBenchmark {
     ResourceSampler.Usage usage = sampler == null ? null : sampler.stop();
     double coreBusy = proxyCores.read().busyPercentSince(coresBefore) * CoreUsage.parseList(options.proxyCpus()).size();
     List<String> notes = new ArrayList<>();
+    if (running.processes().size() > 1) {
+      notes.add(
+          "proxy cpu, cpu s/1k and rss are sums over " + running.processes().size() + " proxies ("
+              + String.join(" + ", running.processes().stream().map(p -> p.name()).toList()) + ") on CPU "
+              + options.proxyCpus());
+    }
     Double cpuPct = null;
     Double cpuPer1k = null;
     Double rss = null;
@@ -246,6 +254,19 @@ public final class ProxyBenchmark {
         notes.isEmpty() ? null : String.join("; ", notes));
   }
 
+  private static List<Long> pids(Target.Running running) {
+    return running.processes().stream().map(p -> p.pid()).toList();
+  }
+
+  /** RSS of all the target's processes together (one proxy, or both of a sidecar pair). */
+  private double rssMib(Target.Running running) {
+    double sum = 0;
+    for (long pid : pids(running)) {
+      sum += proc.rssMib(pid);
+    }
+    return sum;
+  }
+
   private static URI url(int port, String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
@@ -290,9 +311,16 @@ public final class ProxyBenchmark {
             + " below 97% of the target is flagged");
     s.put("h2c", "h2load -c1 -m100 (prior knowledge h2c); closed loop");
     s.put("post-1mb", "h2load --h1 -c4 -d <1 MiB file> to /1m, which answers 1 MiB; closed loop");
-    s.put("proxy_cpu_pct", "utime+stime of the proxy process tree from /proc/PID/stat over the load's wall time");
+    s.put("proxy_cpu_pct", "utime+stime of the proxy process tree from /proc/PID/stat over the load's wall time"
+        + " (trellis-mtls: summed over both proxies of the pair)");
     s.put("proxy_core_busy_pct", "how busy the proxy's CPU was, any process, from /proc/stat over the same interval");
-    s.put("rss_mb", "largest sum of VmRSS over the proxy process tree, sampled every 100 ms during the load");
+    s.put("rss_mb", "largest sum of VmRSS over the proxy process tree, sampled every 100 ms during the load"
+        + " (trellis-mtls: the sum over both proxies' trees at each sample)");
+    if (options.targets().contains("trellis-mtls")) {
+      s.put("trellis-mtls", "load -> Trellis proxy A (plain h1/h2c listener) -> mutual TLS, HTTP/2 by ALPN h2,"
+          + " EC P-256 certificates made per run by openssl -> Trellis proxy B (requires a client certificate from the"
+          + " run's CA) -> origin; both proxies started by the launcher, both on CPU " + options.proxyCpus());
+    }
     s.put("tools", toolVersions());
     s.put("trellis_launcher", String.valueOf(options.launcher()));
     s.put("trellis_java_opts", String.valueOf(System.getenv().getOrDefault("TRELLIS_JAVA_OPTS", "")));
