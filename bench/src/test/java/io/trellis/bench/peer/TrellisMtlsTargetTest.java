@@ -3,6 +3,9 @@ package io.trellis.bench.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trellis.bench.load.H2load;
+import io.trellis.bench.load.LoadResult;
+import io.trellis.bench.load.Wrk;
 import io.trellis.bench.process.CommandRun;
 import io.trellis.bench.process.Placement;
 import io.trellis.bench.process.ProcStat;
@@ -25,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts the trellis-mtls target for real (two proxy JVMs, certificates from openssl) in front of
- * the real nginx origin, and checks it with curl and the JDK's client: a request through proxy A
- * gets the origin's body over HTTP/2 with mutual TLS to proxy B, B refuses a TLS client without a
+ * the real nginx origin, and checks it with curl, wrk, h2load and the JDK's client: a request
+ * through proxy A gets the origin's body over HTTP/2 with mutual TLS to proxy B, short HTTP/1.1 and
+ * h2c loads (the benchmark's own paths) get through without errors, B refuses a TLS client without a
  * certificate but serves one with the run's client certificate, the keys are 0600, and the target
  * hands the benchmark both processes to sample.
  */
@@ -50,6 +54,15 @@ class TrellisMtlsTargetTest {
         assertThat(adminStat(pair.clientAdminPort(), "cluster.proxy-b.upstream_cx_http2_total"))
             .as("proxy A reached B over HTTP/2 (ALPN h2)")
             .isPositive();
+
+        // the benchmark's own load paths, briefly: HTTP/1.1 keep-alive (wrk), then h2c with 100 streams (h2load)
+        URI oneKb = URI.create("http://127.0.0.1:" + running.http1Port() + Paths.ONE_KB);
+        LoadResult h1 = new Wrk(Placement.NONE).run(oneKb, 1, 8, Duration.ofSeconds(1));
+        assertThat(h1.requests()).isPositive();
+        assertThat(h1.errors()).isZero();
+        LoadResult h2c = new H2load(Placement.NONE, dir).http2(oneKb, 1, 100, Duration.ofSeconds(1));
+        assertThat(h2c.requests()).as("h2c requests through the pair").isPositive();
+        assertThat(h2c.errors()).isZero();
 
         MeshPki pki = pair.pki();
         String url = "https://" + MeshPki.SERVER_NAME + ":" + pair.serverSidePort() + Paths.ONE_KB;
