@@ -31,7 +31,11 @@ public final class ProxyFixture implements AutoCloseable {
   }
 
   public ProxyFixture(Random random) {
-    listeners = new Listeners(transport, clusters, stats, Clock.systemUTC(), random, Listeners.defaultFilters(), Duration.ofSeconds(2));
+    // The listener drain time bounds how long a connection on an updated listener may live. Tests
+    // that update a listener write their next request after the update; on a loaded machine that
+    // took over 2 s, and the forced close reset the connection under the test. The connections they
+    // drain close as soon as their last response is written, so a long bound costs no test time.
+    listeners = new Listeners(transport, clusters, stats, Clock.systemUTC(), random, Listeners.defaultFilters(), Duration.ofSeconds(20));
   }
 
   public TestBackend backend(String cluster) {
