@@ -15,6 +15,13 @@ public interface Target {
   String name();
 
   /**
+   * Whatever must happen before the target can start and is not part of its start-up: for Trellis,
+   * asking the launcher whether it has a proxy command (which builds, and records the proxy's AOT cache
+   * once per build). Runs before the start is timed. Nothing by default.
+   */
+  default void prepare() throws IOException, TargetUnavailableException {}
+
+  /**
    * Starts the target (if it is a process) in front of {@code backend}, placed by {@code placement}.
    * Returns as soon as the process is started; the caller waits for its first 200, to time it.
    */

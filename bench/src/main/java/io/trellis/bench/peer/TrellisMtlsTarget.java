@@ -18,10 +18,16 @@ import java.util.List;
 public final class TrellisMtlsTarget implements Target {
 
   private final Path launcher;
+  private TrellisLauncher prepared;
 
   /** @param launcher the {@code trellis} script, or null when none was found */
   public TrellisMtlsTarget(Path launcher) {
     this.launcher = launcher;
+  }
+
+  @Override
+  public void prepare() throws IOException, TargetUnavailableException {
+    prepared = TrellisLauncher.check(launcher);
   }
 
   @Override
@@ -43,7 +49,7 @@ public final class TrellisMtlsTarget implements Target {
 
   Pair startPair(Path workDir, BackendPorts backend, Placement placement)
       throws IOException, TargetUnavailableException {
-    TrellisLauncher trellis = TrellisLauncher.check(launcher);
+    TrellisLauncher trellis = prepared != null ? prepared : TrellisLauncher.check(launcher);
     Path dir = Files.createDirectories(workDir.resolve("trellis-mtls"));
     MeshPki pki = MeshPki.create(dir.resolve("pki"));
     int aListener = FreePort.pick();

@@ -14,10 +14,16 @@ import java.nio.file.Path;
 public final class TrellisTarget implements Target {
 
   private final Path launcher;
+  private TrellisLauncher prepared;
 
   /** @param launcher the {@code trellis} script, or null when none was found */
   public TrellisTarget(Path launcher) {
     this.launcher = launcher;
+  }
+
+  @Override
+  public void prepare() throws IOException, TargetUnavailableException {
+    prepared = TrellisLauncher.check(launcher);
   }
 
   @Override
@@ -28,7 +34,7 @@ public final class TrellisTarget implements Target {
   @Override
   public Running start(Path workDir, BackendPorts backend, Placement placement)
       throws IOException, TargetUnavailableException {
-    TrellisLauncher trellis = TrellisLauncher.check(launcher);
+    TrellisLauncher trellis = prepared != null ? prepared : TrellisLauncher.check(launcher);
     int listener = FreePort.pick();
     int admin = FreePort.pick();
     Path bootstrap = workDir.resolve("trellis-bootstrap.yaml");

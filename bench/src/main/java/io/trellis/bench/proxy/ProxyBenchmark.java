@@ -106,11 +106,13 @@ public final class ProxyBenchmark {
       Target target, Path workDir, BackendPorts backend, Path body, List<ProxyRow> rows, List<TargetSummary> summaries) {
     String name = target.name();
     progress.println("bench proxy: " + name + ": starting" + (name.equals("direct") ? "" : " on CPU " + options.proxyCpus()));
-    long t0 = System.nanoTime();
     Target.Running running;
     Double firstMs;
     Double idleRss;
+    long t0;
     try {
+      target.prepare();
+      t0 = System.nanoTime();
       running = target.start(workDir, backend, options.proxyPlacement());
     } catch (TargetUnavailableException | IOException e) {
       fail(name, e.getMessage(), rows, summaries);
