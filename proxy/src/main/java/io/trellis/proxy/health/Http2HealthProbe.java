@@ -69,7 +69,7 @@ public final class Http2HealthProbe implements HealthProbe {
   private final Exchange exchange;
   private final int connectTimeoutMillis;
   private final boolean reuse;
-  private final Map<InetSocketAddress, Channel> kept = new HashMap<>(); // loop only
+  private final KeptConnections kept = new KeptConnections();
 
   public Http2HealthProbe(Transport transport, EventLoop loop, Exchange exchange, int connectTimeoutMillis,
       boolean reuseConnection) {
@@ -83,13 +83,12 @@ public final class Http2HealthProbe implements HealthProbe {
   @Override
   public Runnable start(InetSocketAddress target, Consumer<ProbeOutcome> done) {
     Check check = new Check(done);
-    Channel open = kept.get(target);
-    if (open != null && open.isActive()) {
+    Channel open = kept.open(target);
+    if (open != null) {
       check.connection = open;
       openStream(open, check);
       return check::cancel;
     }
-    kept.remove(target);
     ChannelFuture connect = new Bootstrap()
         .group(loop)
         .channel(transport.channelType())
@@ -107,8 +106,7 @@ public final class Http2HealthProbe implements HealthProbe {
     Channel ch = connect.channel();
     check.connection = ch;
     if (reuse) {
-      kept.put(target, ch);
-      ch.closeFuture().addListener(f -> kept.remove(target, ch));
+      kept.keep(target, ch);
     }
     connect.addListener(f -> {
       if (f.isSuccess()) {
@@ -123,18 +121,12 @@ public final class Http2HealthProbe implements HealthProbe {
 
   @Override
   public void forget(InetSocketAddress target) {
-    Channel ch = kept.remove(target);
-    if (ch != null) {
-      ch.close();
-    }
+    kept.forget(target);
   }
 
   @Override
   public void close() {
-    for (Channel ch : List.copyOf(kept.values())) {
-      ch.close();
-    }
-    kept.clear();
+    kept.closeAll();
   }
 
   private void openStream(Channel connection, Check check) {

@@ -39,7 +39,7 @@ public final class HttpHealthProbe implements HealthProbe {
   private final HealthCheck.Http config;
   private final String host;
   private final int connectTimeoutMillis;
-  private final Map<InetSocketAddress, Channel> kept = new HashMap<>(); // loop only
+  private final KeptConnections kept = new KeptConnections();
   private final boolean reuse;
 
   /**
@@ -57,8 +57,9 @@ public final class HttpHealthProbe implements HealthProbe {
 
   @Override
   public Runnable start(InetSocketAddress target, Consumer<ProbeOutcome> done) {
-    Channel open = kept.remove(target);
-    if (open != null && open.isActive()) {
+    Channel open = kept.open(target);
+    kept.release(target); // in use: a connection is kept again only when its answer allows it
+    if (open != null) {
       ResponseHandler handler = open.pipeline().get(ResponseHandler.class);
       handler.await(done);
       send(open);
@@ -79,10 +80,7 @@ public final class HttpHealthProbe implements HealthProbe {
         })
         .connect(target);
     Channel ch = connect.channel();
-    ch.closeFuture().addListener(f -> {
-      kept.remove(target, ch);
-      handler.finish(ProbeOutcome.FAIL_NETWORK);
-    });
+    ch.closeFuture().addListener(f -> handler.finish(ProbeOutcome.FAIL_NETWORK));
     connect.addListener(f -> {
       if (f.isSuccess()) {
         send(ch);
@@ -95,18 +93,12 @@ public final class HttpHealthProbe implements HealthProbe {
 
   @Override
   public void forget(InetSocketAddress target) {
-    Channel ch = kept.remove(target);
-    if (ch != null) {
-      ch.close();
-    }
+    kept.forget(target);
   }
 
   @Override
   public void close() {
-    for (Channel ch : List.copyOf(kept.values())) {
-      ch.close();
-    }
-    kept.clear();
+    kept.closeAll();
   }
 
   private void send(Channel ch) {
@@ -162,7 +154,7 @@ public final class HttpHealthProbe implements HealthProbe {
       }
       if (msg instanceof LastHttpContent && outcome != null) {
         if (keepAlive && reuse) {
-          kept.put(target, ctx.channel());
+          kept.keep(target, ctx.channel());
         } else {
           ctx.close();
         }
