@@ -16,14 +16,8 @@ public final class TrellisMtlsBootstrap {
 
   /** Proxy A: plain listener on {@code listenerPort}, mTLS/HTTP/2 upstream to proxy B on {@code proxyBPort}. */
   public static String clientSide(int listenerPort, int adminPort, int proxyBPort, MeshPki pki) {
-    return """
-        node:
-          id: bench-proxy-a
-          cluster: bench
-        admin:
-          address:
-            socket_address: { address: 127.0.0.1, port_value: %d }
-        static_resources:
+    return TrellisBootstrap.head("bench-proxy-a", adminPort)
+        + """
           listeners:
           - name: bench
             address:
@@ -64,9 +58,8 @@ public final class TrellisMtlsBootstrap {
                       socket_address: { address: 127.0.0.1, port_value: %d }
         """
         .formatted(
-            adminPort,
             listenerPort,
-            connectionManager("proxy-b"),
+            TrellisBootstrap.connectionManager("proxy-b"),
             MeshPki.SERVER_NAME,
             pki.clientCertificate(),
             pki.clientKey(),
@@ -77,14 +70,8 @@ public final class TrellisMtlsBootstrap {
 
   /** Proxy B: mutual-TLS listener on {@code listenerPort}, plain HTTP/1.1 to the origin. */
   public static String serverSide(int listenerPort, int adminPort, BackendPorts backend, MeshPki pki) {
-    return """
-        node:
-          id: bench-proxy-b
-          cluster: bench
-        admin:
-          address:
-            socket_address: { address: 127.0.0.1, port_value: %d }
-        static_resources:
+    return TrellisBootstrap.head("bench-proxy-b", adminPort)
+        + """
           listeners:
           - name: bench-mtls
             address:
@@ -108,37 +95,14 @@ public final class TrellisMtlsBootstrap {
                       - san_type: URI
                         matcher: { exact: "%s" }
           clusters:
-          - name: origin
-            type: STATIC
-            connect_timeout: 5s
-            load_assignment:
-              cluster_name: origin
-              endpoints:
-              - lb_endpoints:
-                - endpoint:
-                    address:
-                      socket_address: { address: 127.0.0.1, port_value: %d }
-        """
+        %s"""
         .formatted(
-            adminPort,
             listenerPort,
-            connectionManager("origin"),
+            TrellisBootstrap.connectionManager("origin"),
             pki.serverCertificate(),
             pki.serverKey(),
             pki.caCertificate(),
             MeshPki.CLIENT_URI,
-            backend.http1());
-  }
-
-  /** An http_connection_manager (codec AUTO) routing every request to {@code cluster}, as one flow-style YAML value. */
-  private static String connectionManager(String cluster) {
-    return ("{name: envoy.filters.network.http_connection_manager, typed_config: {"
-            + "\"@type\": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager,"
-            + " stat_prefix: bench, codec_type: AUTO,"
-            + " route_config: {name: bench, virtual_hosts: [{name: all, domains: [\"*\"],"
-            + " routes: [{match: {prefix: \"/\"}, route: {cluster: %s}}]}]},"
-            + " http_filters: [{name: envoy.filters.http.router, typed_config:"
-            + " {\"@type\": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}}]}}")
-        .formatted(cluster);
+            TrellisBootstrap.originCluster(backend));
   }
 }
