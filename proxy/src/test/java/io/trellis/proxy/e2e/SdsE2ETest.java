@@ -96,31 +96,7 @@ class SdsE2ETest {
   private void startAdsProxy() throws Exception {
     controlPlane = new TestControlPlane().start(0);
     listenerPort = Backends.freePort();
-    String yaml = """
-        node: {id: "router~127.0.0.1~gw.default~default.svc.cluster.local", cluster: gw.default}
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: 0}}}
-        static_resources:
-          clusters:
-          - name: xds_cluster
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds_cluster
-              endpoints:
-              - lb_endpoints:
-                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services: [{envoy_grpc: {cluster_name: xds_cluster}}]
-          lds_config: {ads: {}, resource_api_version: V3}
-          cds_config: {ads: {}, resource_api_version: V3}
-        """.formatted(controlPlane.port());
+    String yaml = controlPlane.adsBootstrap("{id: \"router~127.0.0.1~gw.default~default.svc.cluster.local\", cluster: gw.default}");
     proxy = ProxyServer.start(BootstrapLoader.parse("sds.yaml", yaml), "sds.yaml",
         ProxyServer.Options.defaults().withConcurrency(2).withConfigLog(log::add)
             .withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new Random(1))));
