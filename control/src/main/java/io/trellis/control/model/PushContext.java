@@ -54,16 +54,30 @@ public final class PushContext implements XdsGenerator {
   private final ConcurrentHashMap<String, SidecarScope> scopes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ProxyShape, FutureTask<XdsResources>> generated = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>();
+  /** The configuration this context was built from, to compare the next one with. */
+  private final Map<io.trellis.api.model.ResourceKey, Resource<?>> resources;
+  /** The previous context's memo, whose {@link InheritableKey} values this one may take over. */
+  private final Map<Object, Object> inherited;
+  /** What changed since {@link #inherited} was computed. */
+  private final ConfigChanges changes;
   private final Map<String, ResolvedVirtualService> virtualServicesByName = new HashMap<>();
   /** Label keys some VirtualService match observes ({@code sourceLabels}). */
   private final Set<String> sourceLabelKeys = new HashSet<>();
   /** Whether some DestinationRule balances by locality, making the proxy's locality matter. */
   private final boolean localityAware;
 
-  private PushContext(ConfigSnapshot snapshot, MeshDefaults mesh) {
+  private PushContext(ConfigSnapshot snapshot, MeshDefaults mesh, PushContext previous) {
     this.version = snapshot.version();
     this.mesh = mesh;
     this.registry = ServiceRegistry.build(snapshot);
+    this.resources = snapshot.resources();
+    if (previous != null && previous.mesh.equals(mesh)) {
+      this.inherited = previous.memo;
+      this.changes = ConfigChanges.between(previous.resources, previous.registry, resources, registry);
+    } else {
+      this.inherited = Map.of();
+      this.changes = null;
+    }
     for (Resource<VirtualService> r : snapshot.ofType(VirtualService.class)) {
       ResolvedVirtualService vs = ResolvedVirtualService.of(r);
       virtualServicesByName.put(r.namespace() + "/" + r.name(), vs);
@@ -128,7 +142,17 @@ public final class PushContext implements XdsGenerator {
   }
 
   public static PushContext build(ConfigSnapshot snapshot, MeshDefaults mesh) {
-    return new PushContext(Objects.requireNonNull(snapshot, "snapshot"), Objects.requireNonNull(mesh, "mesh"));
+    return new PushContext(Objects.requireNonNull(snapshot, "snapshot"), Objects.requireNonNull(mesh, "mesh"), null);
+  }
+
+  /**
+   * The push context for {@code snapshot}, taking over from {@code previous} (built from an earlier
+   * snapshot) every memoized value that the changes in between cannot have affected ({@link
+   * InheritableKey}); {@code null} for none. The result is the same as {@link #build(ConfigSnapshot,
+   * MeshDefaults)}'s, only cheaper.
+   */
+  public static PushContext build(ConfigSnapshot snapshot, MeshDefaults mesh, PushContext previous) {
+    return new PushContext(Objects.requireNonNull(snapshot, "snapshot"), Objects.requireNonNull(mesh, "mesh"), previous);
   }
 
   @Override
@@ -179,7 +203,10 @@ public final class PushContext implements XdsGenerator {
   public <T> T memo(Object key, java.util.function.Supplier<T> compute) {
     Object v = memo.get(key);
     if (v == null) {
-      v = compute.get();
+      Object earlier = inherited.get(key);
+      // Only values used in this context move into its memo, so the next one inherits no more
+      // than the configuration still needs.
+      v = earlier != null && key instanceof InheritableKey k && k.survives(changes) ? earlier : compute.get();
       Object prior = memo.putIfAbsent(key, v);
       if (prior != null) {
         v = prior;

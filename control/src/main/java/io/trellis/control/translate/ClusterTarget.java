@@ -63,9 +63,14 @@ record ClusterTarget(
     return out;
   }
 
-  /** What this cluster's content depends on within one push context, for {@link PushContext#memo}. */
+  /**
+   * What this cluster's content (or its endpoints') depends on, for {@link PushContext#memo}: its
+   * name, the service and rule it came from, and the proxy's locality and kind. The service and rule
+   * stand for their content within a push context, and across contexts as long as neither they nor
+   * the service's endpoints change ({@link io.trellis.control.model.ServiceDerivedKey}).
+   */
   Object memoKey(String kind, String proxyLocality, boolean proxyless) {
-    return List.of(kind, name, service.source(), rule, proxyLocality, proxyless);
+    return io.trellis.control.model.ServiceDerivedKey.of(kind, name, service, rule, proxyLocality, proxyless);
   }
 
   /** Whether Envoy learns this cluster's endpoints over EDS (rather than DNS or original dst). */

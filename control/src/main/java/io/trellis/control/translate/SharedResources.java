@@ -19,8 +19,12 @@ final class SharedResources {
         ctx.memo(new SameMessage(typeUrl, name, message), () -> XdsResources.Resource.of(typeUrl, name, message));
   }
 
-  /** A memo key equal only for the very same message instance (with its type and name). */
-  private static final class SameMessage {
+  /**
+   * A memo key equal only for the very same message instance (with its type and name). Its value
+   * is a pure function of that instance, so it holds in any later push context that still uses the
+   * instance (a cluster taken over from the previous context keeps its serialized form too).
+   */
+  private static final class SameMessage implements io.trellis.control.model.InheritableKey {
     private final String typeUrl;
     private final String name;
     private final Message message;
@@ -34,6 +38,11 @@ final class SharedResources {
     @Override
     public boolean equals(Object o) {
       return o instanceof SameMessage m && m.message == message && m.name.equals(name) && m.typeUrl.equals(typeUrl);
+    }
+
+    @Override
+    public boolean survives(io.trellis.control.model.ConfigChanges changes) {
+      return true;
     }
 
     @Override

@@ -76,6 +76,12 @@ public final class Mesh {
     return this;
   }
 
+  /** Removes one resource, as deleting its file would. */
+  public Mesh remove(String kind, String namespace, String name) {
+    resources.remove(new ResourceKey(kind, namespace, name));
+    return this;
+  }
+
   public Mesh yaml(String text) {
     return yaml("inline.yaml", text);
   }

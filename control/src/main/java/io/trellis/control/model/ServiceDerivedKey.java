@@ -1,0 +1,33 @@
+package io.trellis.control.model;
+
+import io.trellis.api.model.ResourceKey;
+import io.trellis.control.registry.MeshService;
+
+/**
+ * The memo key of a value built from one service, its endpoints and the DestinationRule that
+ * applies to it, as one proxy locality sees it (a cluster, a load assignment). Such a value survives
+ * a change that touched neither the service's resource, nor the rule, nor the service's endpoints.
+ *
+ * @param kind what the value is ("cluster", "endpoints", ...)
+ * @param name the resource name
+ * @param serviceSource the resource that declared the service
+ * @param serviceId the service's host and namespace ({@link ConfigChanges#serviceId})
+ * @param rule the DestinationRule's key, or {@code ""} when none applies
+ * @param locality the proxy's locality where it matters, else {@code ""}
+ * @param proxyless whether the value is for a proxyless gRPC client
+ */
+public record ServiceDerivedKey(
+    String kind, String name, ResourceKey serviceSource, String serviceId, Object rule, String locality, boolean proxyless)
+    implements InheritableKey {
+
+  public static ServiceDerivedKey of(String kind, String name, MeshService service, Object rule, String locality, boolean proxyless) {
+    return new ServiceDerivedKey(kind, name, service.source(), ConfigChanges.serviceId(service), rule, locality, proxyless);
+  }
+
+  @Override
+  public boolean survives(ConfigChanges changes) {
+    return !changes.resources().contains(serviceSource)
+        && !(rule instanceof ResourceKey k && changes.resources().contains(k))
+        && !changes.endpointsMoved().contains(serviceId);
+  }
+}
