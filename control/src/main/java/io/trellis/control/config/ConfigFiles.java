@@ -34,6 +34,32 @@ public final class ConfigFiles {
 
   private record FileEntry(String hash, List<Resource<?>> good, Rejection rejection) {}
 
+  /**
+   * What a file looked like without reading it: size, modification time and identity (inode), and
+   * when that was seen. A rescan reads only files whose stamp moved, instead of every file in the
+   * tree (a thousand services' worth of YAML was most of the time between an edit and its push).
+   *
+   * <p>A stamp taken within {@link #RACY} of the file's modification time is not trusted, as git
+   * does for its index: the file could be written again within the same timestamp tick, keeping
+   * its size; such files are read again until a later stamp is trustworthy.
+   */
+  public record FileStamp(long size, java.nio.file.attribute.FileTime modified, Object fileKey, java.time.Instant seen) {
+    static final java.time.Duration RACY = java.time.Duration.ofSeconds(2);
+
+    public static FileStamp of(java.nio.file.attribute.BasicFileAttributes a, java.time.Instant seen) {
+      return new FileStamp(a.size(), a.lastModifiedTime(), a.fileKey(), seen);
+    }
+
+    boolean vouchesFor(FileStamp now) {
+      return size == now.size
+          && modified.equals(now.modified)
+          && Objects.equals(fileKey, now.fileKey)
+          && modified.toInstant().plus(RACY).isBefore(seen);
+    }
+  }
+
+  private final Map<Path, FileStamp> stamps = new HashMap<>();
+
   private final Path root;
   private final ValidatingLoader loader;
   private final Clock clock;
@@ -43,6 +69,22 @@ public final class ConfigFiles {
     this.root = root;
     this.loader = Objects.requireNonNull(loader, "loader");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Whether {@code file} is known to be unchanged since it was last read, by its {@link FileStamp}. */
+  public boolean unchanged(Path file, FileStamp now) {
+    FileStamp before = stamps.get(file);
+    return before != null && files.containsKey(file) && before.vouchesFor(now);
+  }
+
+  /**
+   * Takes a file's current content, read right after {@code stamp} was taken. Returns true when
+   * that changes what the source publishes.
+   */
+  public boolean offer(Path file, byte[] bytes, FileStamp stamp) {
+    boolean changed = offer(file, bytes);
+    stamps.put(file, stamp);
+    return changed;
   }
 
   /**
@@ -79,6 +121,7 @@ public final class ConfigFiles {
     for (Path gone : new ArrayList<>(files.keySet())) {
       if (!present.contains(gone)) {
         files.remove(gone);
+        stamps.remove(gone);
         changed = true;
         log.info("{}: removed; its resources are withdrawn", root.relativize(gone));
       }

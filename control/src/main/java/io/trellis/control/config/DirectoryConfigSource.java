@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Change detection: the JDK's {@link WatchService} (inotify on Linux) tells us something
  * changed, and a periodic rescan is the safety net for what watchers miss (network filesystems,
  * overflowed event queues, directories created between scans). Either way the whole tree is
- * rescanned and files are compared by content hash, so editors that save by rename, touch without
- * change, or write in several steps are handled alike. All work runs on the injected scheduler.
+ * rescanned: a file whose size, modification time and inode are as last read (and were not racy
+ * then) is skipped, any other is read and compared by content hash, so editors that save by
+ * rename, touch without change, or write in several steps are handled alike. All work runs on the injected scheduler.
  */
 public final class DirectoryConfigSource implements ConfigSource {
   private static final Logger log = LoggerFactory.getLogger(DirectoryConfigSource.class);
@@ -53,6 +55,7 @@ public final class DirectoryConfigSource implements ConfigSource {
   private final ScheduledExecutorService scheduler;
   private final Duration rescanInterval;
   private final ConfigFiles files;
+  private final Clock clock;
   private final Set<Path> watchedDirs = new HashSet<>();
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private WatchService watcher;
@@ -66,6 +69,7 @@ public final class DirectoryConfigSource implements ConfigSource {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.rescanInterval = Objects.requireNonNull(rescanInterval, "rescanInterval");
     this.files = new ConfigFiles(this.dir, loader, clock);
+    this.clock = clock;
   }
 
   @Override
@@ -149,7 +153,11 @@ public final class DirectoryConfigSource implements ConfigSource {
     for (Path file : present) {
       seen.add(file);
       try {
-        changed |= files.offer(file, Files.readAllBytes(file));
+        ConfigFiles.FileStamp stamp =
+            ConfigFiles.FileStamp.of(Files.readAttributes(file, BasicFileAttributes.class), clock.instant());
+        if (!files.unchanged(file, stamp)) {
+          changed |= files.offer(file, Files.readAllBytes(file), stamp);
+        }
       } catch (NoSuchFileException gone) {
         // deleted between listing and reading; the next scan removes it
       }
