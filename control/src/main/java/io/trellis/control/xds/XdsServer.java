@@ -33,6 +33,7 @@ public final class XdsServer implements AutoCloseable {
   private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
   private final Executor pushExecutor;
   private final ExecutorService ownedExecutor;
+  private final ExecutorService callbackExecutor;
   private final XdsObserver observer;
   private final Clock clock;
   private final NameSetInterner names = new NameSetInterner();
@@ -54,8 +55,15 @@ public final class XdsServer implements AutoCloseable {
           Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("xds-push-", 0).daemon().factory());
       this.pushExecutor = ownedExecutor;
     }
+    // Stream callbacks (requests, ACKs) run on a pool of a few threads rather than gRPC's default
+    // unbounded one, which grew to hundreds of threads when 2000 proxies ACKed a push at once and
+    // spent the cores switching between them.
+    int callbackThreads = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    this.callbackExecutor =
+        Executors.newFixedThreadPool(callbackThreads, Thread.ofPlatform().name("xds-stream-", 0).daemon().factory());
     this.grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
+            .executor(callbackExecutor)
             .addService(new AdsService(this).definition())
             // Envoy and gRPC clients ping idle ADS streams; allow it rather than GOAWAY them.
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -131,6 +139,7 @@ public final class XdsServer implements AutoCloseable {
       if (ownedExecutor != null) {
         ownedExecutor.shutdownNow();
       }
+      callbackExecutor.shutdownNow();
     }
   }
 
