@@ -1,8 +1,5 @@
 package io.trellis.proxy.admin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -33,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TEXT = "text/plain; charset=UTF-8";
   private static final String JSON_TYPE = "application/json";
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=UTF-8";
@@ -162,31 +158,7 @@ public final class AdminServer implements AutoCloseable {
 
   private void clusters(HttpExchange exchange, Map<String, String> query) throws IOException {
     if ("json".equals(query.get("format"))) {
-      ObjectNode root = JSON.createObjectNode();
-      ArrayNode statuses = root.putArray("cluster_statuses");
-      for (ClusterStatus c : target.clusters()) {
-        ObjectNode node = statuses.addObject();
-        node.put("name", c.name());
-        node.put("added_via_api", c.addedViaApi());
-        ArrayNode hosts = node.putArray("host_statuses");
-        for (ClusterStatus.HostStatus h : c.hosts()) {
-          ObjectNode host = hosts.addObject();
-          int colon = h.address().lastIndexOf(':');
-          host.putObject("address")
-              .putObject("socket_address")
-              .put("address", h.address().substring(0, colon))
-              .put("port_value", Integer.parseInt(h.address().substring(colon + 1)));
-          ObjectNode health = host.putObject("health_status");
-          health.put("eds_health_status", h.healthy() ? "HEALTHY" : "UNHEALTHY");
-          host.put("weight", h.weight());
-          ArrayNode hostStats = host.putArray("stats");
-          h.counters().forEach((name, value) -> hostStats.addObject().put("name", name).put("value", value));
-          if (!h.zone().isEmpty()) {
-            host.putObject("locality").put("zone", h.zone());
-          }
-        }
-      }
-      send(exchange, 200, JSON_TYPE, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+      send(exchange, 200, JSON_TYPE, AdminJson.clusters(target.clusters()));
       return;
     }
     StringBuilder out = new StringBuilder();
@@ -206,18 +178,7 @@ public final class AdminServer implements AutoCloseable {
 
   private void listeners(HttpExchange exchange, Map<String, String> query) throws IOException {
     if ("json".equals(query.get("format"))) {
-      ObjectNode root = JSON.createObjectNode();
-      ArrayNode statuses = root.putArray("listener_statuses");
-      for (ListenerStatus l : target.listeners()) {
-        ObjectNode node = statuses.addObject();
-        node.put("name", l.name());
-        int colon = l.address().lastIndexOf(':');
-        node.putObject("local_address")
-            .putObject("socket_address")
-            .put("address", l.address().substring(0, colon))
-            .put("port_value", Integer.parseInt(l.address().substring(colon + 1)));
-      }
-      send(exchange, 200, JSON_TYPE, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+      send(exchange, 200, JSON_TYPE, AdminJson.listeners(target.listeners()));
       return;
     }
     StringBuilder out = new StringBuilder();

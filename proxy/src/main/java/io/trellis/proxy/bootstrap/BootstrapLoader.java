@@ -1,25 +1,31 @@
 package io.trellis.proxy.bootstrap;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.trellis.proxy.xds.EnvoyTypes;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Loads Envoy's bootstrap. YAML is first read as a JSON tree (JSON is YAML, so one path serves both)
- * and then parsed by protobuf's JSON parser, which knows Envoy's field names and {@code typed_config}
- * types; unknown fields are errors, as they are in Envoy.
+ * Loads Envoy's bootstrap. YAML is first copied token by token into JSON text (JSON is YAML, so one
+ * path serves both) and then parsed by protobuf's JSON parser, which knows Envoy's field names and
+ * {@code typed_config} types; unknown fields are errors, as they are in Envoy. The copy uses Jackson's
+ * streaming parser and generator only, not its data binding: the proxy needs no JSON tree here, and
+ * data binding's few hundred classes would be loaded (and kept, as class metadata in every proxy's
+ * memory) for this one conversion.
  */
 public final class BootstrapLoader {
-  private static final YAMLMapper YAML = new YAMLMapper();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final YAMLFactory YAML = new YAMLFactory();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private BootstrapLoader() {}
 
@@ -36,28 +42,46 @@ public final class BootstrapLoader {
 
   /** Parses and validates bootstrap text; {@code source} names it in errors. */
   public static Bootstrap parse(String source, String text) throws BootstrapException {
-    JsonNode tree;
+    Bootstrap.Builder builder = Bootstrap.newBuilder();
     try {
-      tree = YAML.readTree(text);
+      EnvoyTypes.jsonParser().merge(toJson(source, text), builder);
+    } catch (InvalidProtocolBufferException e) {
+      throw new BootstrapException(source, "not a valid envoy.config.bootstrap.v3.Bootstrap: " + e.getMessage(), e);
+    }
+    return validated(source, builder.build());
+  }
+
+  /** The first YAML (or JSON) document of {@code text} as JSON text; it must be a mapping. */
+  private static String toJson(String source, String text) throws BootstrapException {
+    StringWriter json = new StringWriter(text.length() + 16);
+    try (JsonParser in = YAML.createParser(text);
+        JsonGenerator out = JSON.createGenerator(json)) {
+      JsonToken first = in.nextToken();
+      if (first == null || first == JsonToken.VALUE_NULL) {
+        throw new BootstrapException(source, List.of("empty bootstrap"));
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new BootstrapException(source, List.of("expected a mapping at the top level, got " + kind(first)));
+      }
+      out.copyCurrentStructure(in);
     } catch (JacksonException e) {
       String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
       throw new BootstrapException(source, where + "not YAML or JSON: " + e.getOriginalMessage(), e);
-    }
-    if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      throw new BootstrapException(source, List.of("empty bootstrap"));
-    }
-    if (!tree.isObject()) {
-      throw new BootstrapException(source, List.of("expected a mapping at the top level, got " + tree.getNodeType()));
-    }
-    Bootstrap.Builder builder = Bootstrap.newBuilder();
-    try {
-      EnvoyTypes.jsonParser().merge(JSON.writeValueAsString(tree), builder);
-    } catch (InvalidProtocolBufferException e) {
-      throw new BootstrapException(source, "not a valid envoy.config.bootstrap.v3.Bootstrap: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new BootstrapException(source, "cannot convert to JSON: " + e.getMessage(), e);
     }
-    return validated(source, builder.build());
+    return json.toString();
+  }
+
+  /** What a top-level value that is not a mapping is, in the words of a JSON tree's node types. */
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "ARRAY";
+      case VALUE_STRING -> "STRING";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+      case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+      default -> token.name();
+    };
   }
 
   /** Validates a bootstrap built in code (e.g. from command-line flags) as a file's would be. */

@@ -156,4 +156,34 @@ class BootstrapLoaderTest {
   void emptyFileIsRejected() {
     assertThatThrownBy(() -> BootstrapLoader.parse("b.yaml", "")).hasMessage("b.yaml: empty bootstrap");
   }
+
+  @Test
+  void aNullDocumentIsEmpty() {
+    assertThatThrownBy(() -> BootstrapLoader.parse("b.yaml", "~\n")).hasMessage("b.yaml: empty bootstrap");
+  }
+
+  @Test
+  void theTopLevelMustBeAMapping() {
+    assertThatThrownBy(() -> BootstrapLoader.parse("b.yaml", "- node: {id: a}\n"))
+        .hasMessage("b.yaml: expected a mapping at the top level, got ARRAY");
+    assertThatThrownBy(() -> BootstrapLoader.parse("b.json", "\"node\""))
+        .hasMessage("b.json: expected a mapping at the top level, got STRING");
+  }
+
+  @Test
+  void aDocumentAfterTheFirstIsIgnoredAndFlowAndBlockStylesMix() throws Exception {
+    var b =
+        BootstrapLoader.parse(
+            "b.yaml",
+            """
+            node: {id: n1, cluster: c}
+            admin:
+              address:
+                socket_address: {address: 127.0.0.1, port_value: 9901}
+            ---
+            node: {id: n2}
+            """);
+    assertThat(b.getNode().getId()).isEqualTo("n1");
+    assertThat(b.getAdmin().getAddress().getSocketAddress().getPortValue()).isEqualTo(9901);
+  }
 }
