@@ -35,4 +35,32 @@ class MainTest {
       assertThat(out.toString()).as(name).contains("Usage: trellis " + name);
     }
   }
+
+  @Test
+  void proxyRunsOnACommandLineThatKnowsOnlyTheProxy() {
+    assertThat(Main.commandLineFor(new String[] {"proxy", "--bootstrap", "b.yaml"}).getSubcommands().keySet())
+        .containsExactly("proxy");
+    assertThat(Main.commandLineFor(new String[] {"validate"}).getSubcommands().keySet()).contains("proxy", "up", "bench");
+    assertThat(Main.commandLineFor(new String[0]).getSubcommands().keySet()).contains("proxy", "up", "bench");
+  }
+
+  @Test
+  void theProxyOnlyCommandLineSaysWhatTheFullOneSays() {
+    for (String[] args :
+        new String[][] {{"proxy", "--help"}, {"proxy", "--no-such-flag"}, {"proxy"}, {"proxy", "--version"}}) {
+      StringWriter fullOut = new StringWriter();
+      StringWriter fullErr = new StringWriter();
+      CommandLine full = Main.commandLine();
+      full.setOut(new PrintWriter(fullOut));
+      full.setErr(new PrintWriter(fullErr));
+      StringWriter onlyOut = new StringWriter();
+      StringWriter onlyErr = new StringWriter();
+      CommandLine only = Main.commandLineFor(args);
+      only.setOut(new PrintWriter(onlyOut));
+      only.setErr(new PrintWriter(onlyErr));
+      assertThat(only.execute(args)).as(String.join(" ", args)).isEqualTo(full.execute(args));
+      assertThat(onlyOut.toString()).as(String.join(" ", args)).isEqualTo(fullOut.toString());
+      assertThat(onlyErr.toString()).as(String.join(" ", args)).isEqualTo(fullErr.toString());
+    }
+  }
 }
