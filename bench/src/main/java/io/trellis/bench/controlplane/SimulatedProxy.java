@@ -185,7 +185,9 @@ final class SimulatedProxy implements StreamObserver<DiscoveryResponse>, FleetMe
 
   @Override
   public void onError(Throwable t) {
-    failure = "stream failed: " + t.getMessage();
+    // "CANCELLED: Failed to read message" is gRPC's wrapper around an exception thrown while
+    // handling a response: the cause is what says why
+    failure = "stream failed: " + t.getMessage() + (t.getCause() == null ? "" : " (cause: " + t.getCause() + ")");
     fleet.streamFailed(this);
   }
 
