@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.trellis.proxy.xds.EnvoyTypes;
@@ -42,13 +43,24 @@ public final class BootstrapLoader {
 
   /** Parses and validates bootstrap text; {@code source} names it in errors. */
   public static Bootstrap parse(String source, String text) throws BootstrapException {
-    Bootstrap.Builder builder = Bootstrap.newBuilder();
+    // Parsed into a DynamicMessage, which protobuf's JSON parser fills through descriptors, then
+    // re-read by the generated parser. Filling the generated builder directly would go through its
+    // reflective field accessors: protobuf builds them per message type on first use by looking up
+    // every accessor method by name, which loads each type's builder and the classes of all its
+    // fields, used or not (about 1,000 classes and 13,000 Method objects for a small bootstrap).
+    DynamicMessage.Builder parsed = DynamicMessage.newBuilder(Bootstrap.getDescriptor());
     try {
-      EnvoyTypes.jsonParser().merge(toJson(source, text), builder);
+      EnvoyTypes.jsonParser().merge(toJson(source, text), parsed);
     } catch (InvalidProtocolBufferException e) {
       throw new BootstrapException(source, "not a valid envoy.config.bootstrap.v3.Bootstrap: " + e.getMessage(), e);
     }
-    return validated(source, builder.build());
+    Bootstrap bootstrap;
+    try {
+      bootstrap = Bootstrap.parseFrom(parsed.build().toByteString());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a Bootstrap built from its own descriptor does not re-read: " + e.getMessage(), e);
+    }
+    return validated(source, bootstrap);
   }
 
   /** The first YAML (or JSON) document of {@code text} as JSON text; it must be a mapping. */
