@@ -15,6 +15,12 @@ interface HostPicker {
    */
   Host pick(LoadBalancerContext context, int attempt);
 
+  /** The policy's picker, ramping new hosts' weights while they are in their slow-start window. */
+  static HostPicker create(BalancerSettings settings, List<Host> hosts, RandomGenerator random) {
+    HostPicker settled = create(settings.policy(), hosts, random);
+    return SlowStartPicker.wrap(settled, settings.policy(), hosts, settings.slowStart(), settings.millis(), random);
+  }
+
   static HostPicker create(LbPolicy policy, List<Host> hosts, RandomGenerator random) {
     if (hosts.isEmpty()) {
       throw new IllegalArgumentException("hosts: [] (expected: at least one host)");

@@ -202,7 +202,7 @@ public final class PriorityLoadBalancer implements LoadBalancer {
               : Math.min(100L, (long) settings.overprovisioningFactor() * usable.size() / l.hosts().size());
           long effective = l.weight() * availability;
           if (effective > 0) {
-            pickers.add(HostPicker.create(settings.policy(), usable, random));
+            pickers.add(HostPicker.create(settings, usable, random));
             weights.add(effective);
           }
         }
@@ -215,7 +215,7 @@ public final class PriorityLoadBalancer implements LoadBalancer {
       for (LocalityHosts l : localities) {
         all.addAll(panic ? l.hosts() : healthyOf(l.hosts()));
       }
-      return new Level(panic, HostPicker.create(settings.policy(), all, random), null, null, random);
+      return new Level(panic, HostPicker.create(settings, all, random), null, null, random);
     }
 
     Host pick(LoadBalancerContext context, int attempt) {

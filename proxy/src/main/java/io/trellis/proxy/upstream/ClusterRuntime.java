@@ -455,7 +455,10 @@ final class ClusterRuntime implements UpstreamCluster {
     int healthy = 0;
     List<UpstreamHost> ordered = new ArrayList<>(hosts);
     ordered.sort(java.util.Comparator.comparingInt(UpstreamHost::priority));
+    long now = clock.millis();
     for (UpstreamHost h : ordered) {
+      // Slow start counts from when a host is first usable: with active health checks, its first pass.
+      h.joinedIfFirstUsable(now);
       String g = h.priority() + "/" + h.locality().region() + "/" + h.locality().zone() + "/" + h.locality().subZone();
       groups.computeIfAbsent(g, x -> new ArrayList<>()).add(h);
       firstOfGroup.putIfAbsent(g, h);
@@ -469,7 +472,7 @@ final class ClusterRuntime implements UpstreamCluster {
       localities.add(new LocalityHosts(first.priority(), first.locality(), first.localityWeight(), list));
     });
     BalancerSettings settings = new BalancerSettings(config.lbPolicy(), overprovisioningFactor,
-        config.healthyPanicThresholdPercent(), config.localityWeightedLb());
+        config.healthyPanicThresholdPercent(), config.localityWeightedLb(), config.slowStart(), clock::millis);
     balancer = PriorityLoadBalancer.build(settings, localities, random, stats.lbHealthyPanic::inc);
     stats.membershipTotal.set(hosts.size());
     stats.membershipHealthy.set(healthy);

@@ -30,6 +30,14 @@ public interface Host {
     return 0;
   }
 
+  /**
+   * When the host joined the cluster (became usable for the first time), in the cluster clock's
+   * milliseconds: where slow start measures from. {@link Long#MIN_VALUE}: long ago.
+   */
+  default long joinedMillis() {
+    return Long.MIN_VALUE;
+  }
+
   /** Locality of a host or endpoint group, as Envoy's core.v3.Locality. */
   record Locality(String region, String zone, String subZone) {
     public static final Locality NONE = new Locality("", "", "");

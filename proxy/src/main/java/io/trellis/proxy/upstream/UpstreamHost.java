@@ -31,6 +31,8 @@ public final class UpstreamHost implements Host {
   private final Map<EventLoop, LoopPools> highPriorityPools = new ConcurrentHashMap<>();
   private volatile boolean draining;
   private volatile long lastChosenMillis;
+  /** When the host was first usable in its cluster; {@link Long#MIN_VALUE} until then. */
+  private volatile long joinedMillis = Long.MIN_VALUE;
   private volatile io.trellis.proxy.outlier.HostMonitor outlierMonitor;
 
   final LongAdder rqTotal = new LongAdder();
@@ -207,6 +209,18 @@ public final class UpstreamHost implements Host {
   }
 
   /** ORIGINAL_DST: when the balancer last handed this host out, by the cluster manager's clock. */
+  @Override
+  public long joinedMillis() {
+    return joinedMillis;
+  }
+
+  /** Marks the host as having joined at {@code millis} the first time it is usable; later calls keep that time. */
+  void joinedIfFirstUsable(long millis) {
+    if (joinedMillis == Long.MIN_VALUE && healthy()) {
+      joinedMillis = millis;
+    }
+  }
+
   void chosenAt(long millis) {
     lastChosenMillis = millis;
   }

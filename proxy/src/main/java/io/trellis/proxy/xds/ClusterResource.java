@@ -136,6 +136,11 @@ public final class ClusterResource implements XdsResourceType<Cluster, ClusterCo
     if (lb != null) {
       b.lbPolicy(lb);
     }
+    if (c.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN && c.getRoundRobinLbConfig().hasSlowStartConfig()) {
+      b.slowStart(slowStart(c.getRoundRobinLbConfig().getSlowStartConfig(), errors.at("round_robin_lb_config.slow_start_config")));
+    } else if (c.getLbPolicy() == Cluster.LbPolicy.LEAST_REQUEST && c.getLeastRequestLbConfig().hasSlowStartConfig()) {
+      b.slowStart(slowStart(c.getLeastRequestLbConfig().getSlowStartConfig(), errors.at("least_request_lb_config.slow_start_config")));
+    }
     if (c.hasLoadBalancingPolicy()) {
       errors.at("load_balancing_policy").add("not supported (use lb_policy)");
     }
@@ -352,5 +357,22 @@ public final class ClusterResource implements XdsResourceType<Cluster, ClusterCo
         yield null;
       }
     };
+  }
+
+  /** {@code slow_start_config}: a window is required; aggression and minimum weight have Envoy's defaults. */
+  private static io.trellis.proxy.config.cluster.SlowStart slowStart(
+      io.envoyproxy.envoy.config.cluster.v3.Cluster.SlowStartConfig cfg, ValidationErrors errors) {
+    if (!cfg.hasSlowStartWindow()) {
+      errors.at("slow_start_window").add("required");
+      return null;
+    }
+    double aggression =
+        cfg.hasAggression() ? cfg.getAggression().getDefaultValue() : io.trellis.proxy.config.cluster.SlowStart.DEFAULT_AGGRESSION;
+    double min =
+        cfg.hasMinWeightPercent()
+            ? cfg.getMinWeightPercent().getValue()
+            : io.trellis.proxy.config.cluster.SlowStart.DEFAULT_MIN_WEIGHT_PERCENT;
+    java.time.Duration window = ProtoValues.duration(cfg.getSlowStartWindow());
+    return errors.build(() -> new io.trellis.proxy.config.cluster.SlowStart(window, aggression, min));
   }
 }

@@ -11,6 +11,7 @@ final class TestHost implements Host {
   volatile boolean healthy = true;
   volatile int weight = 1;
   volatile int active;
+  volatile long joined = Long.MIN_VALUE;
 
   TestHost(int i) {
     this(i, Locality.NONE);
@@ -26,6 +27,11 @@ final class TestHost implements Host {
     return this;
   }
 
+  TestHost joined(long millis) {
+    joined = millis;
+    return this;
+  }
+
   TestHost unhealthy() {
     healthy = false;
     return this;
@@ -38,5 +44,6 @@ final class TestHost implements Host {
   @Override public boolean healthy() { return healthy; }
   @Override public int weight() { return weight; }
   @Override public int activeRequests() { return active; }
+  @Override public long joinedMillis() { return joined; }
   @Override public String toString() { return address.toString(); }
 }

@@ -250,6 +250,42 @@ class ResourceParsersTest {
   }
 
   @Test
+  void slowStartConfigOfRoundRobinAndLeastRequestClustersIsKept() {
+    Cluster.SlowStartConfig ramp =
+        Cluster.SlowStartConfig.newBuilder()
+            .setSlowStartWindow(Duration.newBuilder().setSeconds(30))
+            .setAggression(io.envoyproxy.envoy.config.core.v3.RuntimeDouble.newBuilder().setDefaultValue(2.0).setRuntimeKey("x"))
+            .build();
+    Cluster rr =
+        XdsFixtures.edsCluster("reviews").toBuilder()
+            .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+            .setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(ramp))
+            .build();
+    var parsed = parse(ClusterResource.INSTANCE, rr);
+    assertThat(parsed.errors().messages()).isEmpty();
+    assertThat(parsed.value().slowStart())
+        .isEqualTo(new io.trellis.proxy.config.cluster.SlowStart(java.time.Duration.ofSeconds(30), 2.0, 10.0));
+
+    Cluster lr =
+        rr.toBuilder()
+            .clearRoundRobinLbConfig()
+            .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
+            .setLeastRequestLbConfig(
+                Cluster.LeastRequestLbConfig.newBuilder()
+                    .setSlowStartConfig(ramp.toBuilder().clearAggression().setMinWeightPercent(io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(25))))
+            .build();
+    assertThat(parse(ClusterResource.INSTANCE, lr).value().slowStart())
+        .isEqualTo(new io.trellis.proxy.config.cluster.SlowStart(java.time.Duration.ofSeconds(30), 1.0, 25.0));
+
+    var noWindow =
+        parse(
+            ClusterResource.INSTANCE,
+            rr.toBuilder().setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(Cluster.SlowStartConfig.getDefaultInstance())).build());
+    assertThat(noWindow.value()).isNull();
+    assertThat(noWindow.errors().messages()).containsExactly("Cluster [reviews] round_robin_lb_config.slow_start_config slow_start_window: required");
+  }
+
+  @Test
   void loadAssignmentKeepsLocalitiesPrioritiesWeightsAndHealth() {
     ClusterLoadAssignment cla =
         ClusterLoadAssignment.newBuilder()

@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param circuitBreakers {@code circuit_breakers}, Envoy's defaults when absent
  * @param outlierDetection {@code outlier_detection}, or {@code null} for none
  * @param healthChecks {@code health_checks}, possibly empty
+ * @param slowStart {@code round_robin_lb_config.slow_start_config} or {@code
+ *     least_request_lb_config.slow_start_config}, or {@code null} for none
  */
 public record ClusterConfig(
     String name,
@@ -53,7 +55,8 @@ public record ClusterConfig(
     Duration cleanupInterval,
     CircuitBreakers circuitBreakers,
     OutlierDetection outlierDetection,
-    java.util.List<HealthCheck> healthChecks) {
+    java.util.List<HealthCheck> healthChecks,
+    SlowStart slowStart) {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_PER_CONNECTION_BUFFER_LIMIT_BYTES = 1024 * 1024;
@@ -147,6 +150,7 @@ public record ClusterConfig(
     b.circuitBreakers = circuitBreakers;
     b.outlierDetection = outlierDetection;
     b.healthChecks = healthChecks;
+    b.slowStart = slowStart;
     return b;
   }
 
@@ -171,6 +175,7 @@ public record ClusterConfig(
     private CircuitBreakers circuitBreakers = CircuitBreakers.DEFAULT;
     private OutlierDetection outlierDetection;
     private java.util.List<HealthCheck> healthChecks = java.util.List.of();
+    private SlowStart slowStart;
 
     private Builder(String name) {
       this.name = name;
@@ -267,11 +272,17 @@ public record ClusterConfig(
       return this;
     }
 
+    /** {@code null} for none (the default). */
+    public Builder slowStart(SlowStart value) {
+      slowStart = value;
+      return this;
+    }
+
     public ClusterConfig build() {
       return new ClusterConfig(name, type, edsServiceName, loadAssignment, lbPolicy, connectTimeout,
           perConnectionBufferLimitBytes, protocolOptions, tcpKeepalive, tls, healthyPanicThresholdPercent,
           localityWeightedLb, dnsLookupFamily, dnsRefreshRate, respectDnsTtl, cleanupInterval,
-          circuitBreakers, outlierDetection, healthChecks);
+          circuitBreakers, outlierDetection, healthChecks, slowStart);
     }
   }
 }
