@@ -134,6 +134,15 @@ public final class ClusterGenerator {
       }
     }
     c.setLbPolicy(policy);
+    if (lb != null && lb.warmupDurationSecs() != null && !proxyless) {
+      // Istio's warmupDurationSecs: Envoy's slow start, which only these two policies have.
+      Cluster.SlowStartConfig ramp = Cluster.SlowStartConfig.newBuilder().setSlowStartWindow(Envoy.duration(lb.warmupDurationSecs())).build();
+      if (policy == Cluster.LbPolicy.ROUND_ROBIN) {
+        c.setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(ramp));
+      } else if (policy == Cluster.LbPolicy.LEAST_REQUEST) {
+        c.setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setSlowStartConfig(ramp));
+      }
+    }
   }
 
   static CircuitBreakers circuitBreakers(ConnectionPoolSettings pool) {
@@ -235,18 +244,27 @@ public final class ClusterGenerator {
       common.setMaxConnectionDuration(Envoy.duration(tcp.maxConnectionDuration()));
       commonSet = true;
     }
-    ExplicitHttpConfig.Builder explicit = ExplicitHttpConfig.newBuilder();
-    if (http2) {
-      Http2ProtocolOptions.Builder h2 = Http2ProtocolOptions.newBuilder();
-      if (hs != null && hs.maxConcurrentStreams() > 0) {
-        h2.setMaxConcurrentStreams(UInt32Value.of(hs.maxConcurrentStreams()));
-      }
-      explicit.setHttp2ProtocolOptions(h2);
-    } else {
-      explicit.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
+    Http2ProtocolOptions.Builder h2 = Http2ProtocolOptions.newBuilder();
+    if (hs != null && hs.maxConcurrentStreams() > 0) {
+      h2.setMaxConcurrentStreams(UInt32Value.of(hs.maxConcurrentStreams()));
     }
     io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.Builder options =
-        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder().setExplicitHttpConfig(explicit);
+        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder();
+    if (hs != null && hs.useClientProtocol()) {
+      // useClientProtocol: each request goes upstream in the protocol it arrived in.
+      options.setUseDownstreamProtocolConfig(
+          io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.UseDownstreamHttpConfig.newBuilder()
+              .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
+              .setHttp2ProtocolOptions(h2));
+    } else {
+      ExplicitHttpConfig.Builder explicit = ExplicitHttpConfig.newBuilder();
+      if (http2) {
+        explicit.setHttp2ProtocolOptions(h2);
+      } else {
+        explicit.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
+      }
+      options.setExplicitHttpConfig(explicit);
+    }
     if (commonSet) {
       options.setCommonHttpProtocolOptions(common);
     }

@@ -139,6 +139,59 @@ class DestinationRuleSimulationTest {
   }
 
   @Test
+  void warmupDurationBecomesSlowStartOfTheBalancerThatHasIt() {
+    Cluster lr = clusterOf(xds("""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: r, namespace: default}
+        spec:
+          host: ratings
+          trafficPolicy:
+            loadBalancer: {warmupDurationSecs: 45s}
+        """), cluster("", "ratings"));
+    assertThat(lr.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
+    assertThat(lr.getLeastRequestLbConfig().getSlowStartConfig().getSlowStartWindow().getSeconds()).isEqualTo(45);
+    Cluster rr = clusterOf(xds("""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: r, namespace: default}
+        spec:
+          host: ratings
+          trafficPolicy:
+            loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 10s}
+        """), cluster("", "ratings"));
+    assertThat(rr.getRoundRobinLbConfig().getSlowStartConfig().getSlowStartWindow().getSeconds()).isEqualTo(10);
+    Cluster random = clusterOf(xds("""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: r, namespace: default}
+        spec:
+          host: ratings
+          trafficPolicy:
+            loadBalancer: {simple: RANDOM, warmupDurationSecs: 10s}
+        """), cluster("", "ratings"));
+    assertThat(random.hasRoundRobinLbConfig() || random.hasLeastRequestLbConfig()).isFalse();
+  }
+
+  @Test
+  void useClientProtocolSendsEachRequestUpstreamInItsOwnProtocol() throws Exception {
+    Cluster c = clusterOf(xds("""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: r, namespace: default}
+        spec:
+          host: ratings
+          trafficPolicy:
+            connectionPool:
+              http: {useClientProtocol: true, maxConcurrentStreams: 64}
+        """), cluster("", "ratings"));
+    HttpProtocolOptions o = c.getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions").unpack(HttpProtocolOptions.class);
+    assertThat(o.hasExplicitHttpConfig()).isFalse();
+    assertThat(o.getUseDownstreamProtocolConfig().hasHttpProtocolOptions()).isTrue();
+    assertThat(o.getUseDownstreamProtocolConfig().getHttp2ProtocolOptions().getMaxConcurrentStreams().getValue()).isEqualTo(64);
+  }
+
+  @Test
   void maglevIsHonoured() {
     Cluster c = clusterOf(xds("""
         apiVersion: networking.istio.io/v1
