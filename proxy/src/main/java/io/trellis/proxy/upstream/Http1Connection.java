@@ -26,6 +26,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   private boolean idle;
   private long idleSinceNanos;
   private ScheduledFuture<?> idleTimer;
+  private boolean readAsked;
 
   Http1Connection(Channel channel, Http1ConnectionPool pool, UpstreamHost host, PoolContext ctx) {
     this.channel = channel;
@@ -92,7 +93,19 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     if (idleTimeoutNanos > 0 && idleTimer == null) {
       idleTimer = channel.eventLoop().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
     }
-    channel.read(); // notice the server closing an idle connection
+    read(); // notice the server closing an idle connection
+  }
+
+  /**
+   * Asks the transport for a read unless one is already pending (auto-read is off): the stream asks
+   * when it wants its response and the connection when it becomes idle, usually with a read still
+   * pending from the other, and each ask walks the pipeline.
+   */
+  void read() {
+    if (!readAsked) {
+      readAsked = true;
+      channel.read();
+    }
   }
 
   private void checkIdle() {
@@ -124,6 +137,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext c, Object msg) {
+    readAsked = false; // the transport read the socket (its pending read is used before it passes data on)
     if (stream != null) {
       stream.onInbound(msg);
     } else {
@@ -135,6 +149,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext c) {
+    readAsked = false; // a socket read ended: any read asked for before it has been used
     if (stream != null) {
       stream.onReadComplete();
     }

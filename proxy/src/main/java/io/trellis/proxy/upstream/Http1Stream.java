@@ -97,7 +97,7 @@ final class Http1Stream implements UpstreamStream {
     }
     readRequested = true;
     deliveredThisRead = false; // a read asked for during delivery stands after this socket read ends
-    channel.read();
+    connection.read();
   }
 
   @Override
@@ -152,7 +152,7 @@ final class Http1Stream implements UpstreamStream {
       deliveredThisRead = false;
       readRequested = false; // the caller asks again when it wants more
     } else if (readRequested) {
-      channel.read(); // this read produced nothing for the caller (partial headers, a 100 Continue)
+      connection.read(); // this read produced nothing for the caller (partial headers, a 100 Continue)
     }
   }
 

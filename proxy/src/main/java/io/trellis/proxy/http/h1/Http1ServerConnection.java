@@ -127,14 +127,14 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
     }
     hcm.stats().cxHttp1Total.inc();
     if (ctx.channel().isActive()) {
-      ctx.read();
+      askRead();
       armIdleTimer();
     }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.read();
+    askRead();
     armIdleTimer();
     ctx.fireChannelActive();
   }
@@ -143,6 +143,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    readAsked = false; // the transport read the socket (its pending read is used before it passes data on)
     if (closing) {
       ReferenceCountUtil.release(msg);
       return;
@@ -159,6 +160,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    readAsked = false; // a socket read ended: any read asked for before it has been used
     drainBacklog();
     ctx.fireChannelReadComplete();
   }
@@ -446,6 +448,19 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
   }
 
   private boolean readWanted;
+  /** Whether a read was asked for that no socket read has used yet (the transport keeps it pending). */
+  private boolean readAsked;
+
+  /**
+   * Asks the transport for a read unless one is already pending: a connection asks at several points
+   * per request (read ahead, request complete, body wanted), and each ask walks the pipeline.
+   */
+  private void askRead() {
+    if (!readAsked) {
+      readAsked = true;
+      ctx.read();
+    }
+  }
 
   @Override
   public void readRequest() {
@@ -460,7 +475,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
       drainBacklog();
       return;
     }
-    ctx.read();
+    askRead();
   }
 
   /** Delivers backlogged parts to the current request (and starts the next ones), without recursion. */
@@ -497,7 +512,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
     }
     if (!closing && backlog.isEmpty() && (current == null || readWanted || readAheadAllowed())) {
       readWanted = false;
-      ctx.read();
+      askRead();
     }
   }
 
@@ -520,7 +535,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
       if (!backlog.isEmpty()) {
         drainBacklog();
       } else {
-        ctx.read();
+        askRead();
       }
     }
   }
