@@ -1,12 +1,18 @@
 package io.trellis.proxy.router;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.trellis.proxy.upstream.Host;
 import io.trellis.proxy.upstream.HttpConnectionPool;
+import io.trellis.proxy.upstream.HttpProtocol;
 import io.trellis.proxy.upstream.UpstreamFailure;
 import io.trellis.proxy.upstream.UpstreamStream;
 import java.util.ArrayDeque;
@@ -84,6 +90,17 @@ final class UpstreamRequest implements UpstreamStream.ResponseListener {
     }
     stream = f.getNow();
     stream.setListener(this);
+    if (pending != null && pending.size() == 1 && stream.protocol() == HttpProtocol.HTTP_1_1
+        && !(headers instanceof FullHttpRequest) && isEmptyEnd(pending.peek())) {
+      // A request without a body (most of them) goes out as one message: one encoding pass and one
+      // write through the pipeline instead of the head and then an empty end of the request.
+      ReferenceCountUtil.release(pending.poll());
+      stream.write(new DefaultFullHttpRequest(headers.protocolVersion(), headers.method(), headers.uri(),
+          Unpooled.EMPTY_BUFFER, headers.headers(), EmptyHttpHeaders.INSTANCE), true);
+      stream.read();
+      owner.onUpstreamWritabilityChanged(stream.isWritable());
+      return;
+    }
     boolean more = pending != null && !pending.isEmpty();
     stream.write(headers, !more);
     if (more) {
@@ -96,13 +113,17 @@ final class UpstreamRequest implements UpstreamStream.ResponseListener {
     owner.onUpstreamWritabilityChanged(stream.isWritable());
   }
 
+  private static boolean isEmptyEnd(HttpObject part) {
+    return part instanceof LastHttpContent last && !last.content().isReadable() && last.trailingHeaders().isEmpty();
+  }
+
   /** Sends one request body part (or trailers, as a {@code LastHttpContent}); takes ownership. */
   void send(HttpContent part) {
     if (cancelled || complete && stream == null) {
       ReferenceCountUtil.release(part);
       return;
     }
-    if (part instanceof io.netty.handler.codec.http.LastHttpContent) {
+    if (part instanceof LastHttpContent) {
       endSent = true;
     }
     if (stream == null) {
@@ -167,7 +188,7 @@ final class UpstreamRequest implements UpstreamStream.ResponseListener {
       ReferenceCountUtil.release(part);
       return;
     }
-    if (part instanceof io.netty.handler.codec.http.LastHttpContent) {
+    if (part instanceof LastHttpContent) {
       complete = true;
     }
     owner.onUpstreamPart(this, part);
