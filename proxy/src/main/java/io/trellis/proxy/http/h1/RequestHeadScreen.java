@@ -3,6 +3,7 @@ package io.trellis.proxy.http.h1;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Rejects what RFC 9112 forbids but Netty's decoder tolerates: obs-fold (a header line starting with
@@ -121,13 +122,14 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
     }
   }
 
+  private static final byte[] HTTP_1_PREFIX = {'H', 'T', 'T', 'P', '/', '1', '.'};
+
   private boolean validVersion() {
     if (versionLength != 8) {
       return false;
     }
-    byte[] expected = {'H', 'T', 'T', 'P', '/', '1', '.'};
-    for (int i = 0; i < expected.length; i++) {
-      if (version[i] != expected[i]) {
+    for (int i = 0; i < HTTP_1_PREFIX.length; i++) {
+      if (version[i] != HTTP_1_PREFIX[i]) {
         return false;
       }
     }
@@ -166,69 +168,119 @@ public final class RequestHeadScreen extends ChannelInboundHandlerAdapter {
 
   /** Scans head bytes up to the end of the head (inclusive) or of the buffer; marks FAILED on a violation. */
   private int scanHead(ByteBuf in) {
+    // The bytes are copied into this loop's scratch array a block at a time and scanned there: reading
+    // them one by one with getByte checks the index and the buffer's liveness for every byte.
+    byte[] block = SCRATCH.get();
     int end = in.writerIndex();
-    for (int i = in.readerIndex(); i < end; i++) {
-      byte b = in.getByte(i);
-      if (b == 0) {
-        return fail(in, "NUL in request head");
-      }
-      if (prev == '\r' && b != '\n') {
-        return fail(in, "bare CR in request head");
-      }
-      if (b == '\r') {
-        crlfRun = (crlfRun == 2) ? 3 : 1;
-        prev = b;
-        continue;
-      }
-      if (b == '\n') {
-        crlfRun = (crlfRun == 1 || crlfRun == 3) ? crlfRun + 1 : 0;
-        if (line == 0 && lineLength == 0) {
-          // RFC 9112 2.2: an empty line before the request line is ignored
-          prev = b;
-          continue;
-        }
-        if (line == 0 && spaces != 2) {
-          return fail(in, "request line is not 'method SP target SP version'");
-        }
-        if (line == 0 && !validVersion()) {
-          return fail(in, "HTTP version is not HTTP/1.0 or HTTP/1.1");
-        }
-        line++;
-        lineLength = 0;
-        prev = b;
-        if (crlfRun == 4) {
-          if (watcher != null) {
-            watcher.headEnded();
+    for (int i = in.readerIndex(); i < end; ) {
+      int n = Math.min(block.length, end - i);
+      in.getBytes(i, block, 0, n);
+      for (int k = 0; k < n; k++) {
+        if (line > 0 && lineLength > 0 && prev != '\r') {
+          // inside a header line only CR, LF and NUL mean anything: skip the rest in a tight loop
+          int j = k;
+          while (j < n && block[j] != '\r' && block[j] != '\n' && block[j] != 0) {
+            j++;
           }
-          return i + 1;
-        }
-        continue;
-      }
-      if (line == 0 && lineLength == 0 && watcher != null) {
-        watcher.headStarted();
-      }
-      crlfRun = 0;
-      if (line == 0) {
-        if (b == ' ') {
-          if (prev == ' ' || lineLength == 0) {
-            return fail(in, "empty token in request line");
+          if (j > k) {
+            lineLength += j - k;
+            prev = block[j - 1];
+            crlfRun = 0;
+            k = j - 1;
+            continue;
           }
-          spaces++;
-        } else if (b < 0x21 || b == 0x7f || b < 0) {
-          return fail(in, "invalid byte in request line");
-        } else if (spaces == 2) {
-          if (versionLength == version.length) {
-            return fail(in, "HTTP version is not HTTP/1.0 or HTTP/1.1");
-          }
-          version[versionLength++] = b;
         }
-      } else if (lineLength == 0 && (b == ' ' || b == '\t')) {
-        return fail(in, "obsolete line folding (obs-fold) in header");
+        if (!scanHeadByte(block[k])) {
+          if (headViolation != null) {
+            String why = headViolation;
+            headViolation = null;
+            return fail(in, why);
+          }
+          return i + k + 1;
+        }
       }
-      lineLength++;
-      prev = b;
+      i += n;
     }
     return end;
+  }
+
+  /** A scratch block per event loop thread (handlers run on their channel's loop only). */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[2048];
+    }
+  };
+
+  /** Why the byte just scanned broke the head's rules; set when {@link #scanHeadByte} stops on a violation. */
+  private String headViolation;
+
+  /** One head byte; false stops the scan, at the end of the head or on a violation ({@link #headViolation}). */
+  private boolean scanHeadByte(byte b) {
+    if (b == 0) {
+      return violation("NUL in request head");
+    }
+    if (prev == '\r' && b != '\n') {
+      return violation("bare CR in request head");
+    }
+    if (b == '\r') {
+      crlfRun = (crlfRun == 2) ? 3 : 1;
+      prev = b;
+      return true;
+    }
+    if (b == '\n') {
+      crlfRun = (crlfRun == 1 || crlfRun == 3) ? crlfRun + 1 : 0;
+      if (line == 0 && lineLength == 0) {
+        // RFC 9112 2.2: an empty line before the request line is ignored
+        prev = b;
+        return true;
+      }
+      if (line == 0 && spaces != 2) {
+        return violation("request line is not 'method SP target SP version'");
+      }
+      if (line == 0 && !validVersion()) {
+        return violation("HTTP version is not HTTP/1.0 or HTTP/1.1");
+      }
+      line++;
+      lineLength = 0;
+      prev = b;
+      if (crlfRun == 4) {
+        if (watcher != null) {
+          watcher.headEnded();
+        }
+        return false;
+      }
+      return true;
+    }
+    if (line == 0 && lineLength == 0 && watcher != null) {
+      watcher.headStarted();
+    }
+    crlfRun = 0;
+    if (line == 0) {
+      if (b == ' ') {
+        if (prev == ' ' || lineLength == 0) {
+          return violation("empty token in request line");
+        }
+        spaces++;
+      } else if (b < 0x21 || b == 0x7f || b < 0) {
+        return violation("invalid byte in request line");
+      } else if (spaces == 2) {
+        if (versionLength == version.length) {
+          return violation("HTTP version is not HTTP/1.0 or HTTP/1.1");
+        }
+        version[versionLength++] = b;
+      }
+    } else if (lineLength == 0 && (b == ' ' || b == '\t')) {
+      return violation("obsolete line folding (obs-fold) in header");
+    }
+    lineLength++;
+    prev = b;
+    return true;
+  }
+
+  private boolean violation(String why) {
+    headViolation = why;
+    return false;
   }
 
   private int fail(ByteBuf in, String why) {

@@ -100,6 +100,24 @@ class Http1EmbeddedChannelTest {
   }
 
   @Test
+  void controlBytesDeepInLongHeaderValuesAreFoundAcrossScanBlocks() {
+    // values longer than the screen's 2 KB scan block, with the offending byte past the first block
+    String longValue = "v".repeat(5000);
+    EmbeddedChannel ok = channel();
+    ok.writeInbound(Unpooled.copiedBuffer("GET /a HTTP/1.1\r\nHost: h\r\nX-Long: " + longValue + "\r\n\r\n", StandardCharsets.US_ASCII));
+    assertThat(drainOutbound(ok)).startsWith("HTTP/1.1 200");
+    ok.finishAndReleaseAll();
+    for (String bad : List.of("\u0000", "\r", "\rx")) {
+      EmbeddedChannel ch = channel();
+      ch.writeInbound(Unpooled.copiedBuffer("GET /a HTTP/1.1\r\nHost: h\r\nX-Long: " + longValue + bad + "tail\r\n\r\n",
+          StandardCharsets.ISO_8859_1));
+      assertThat(drainOutbound(ch)).as("value ending in %s", bad.replace("\r", "CR").replace("\u0000", "NUL")).startsWith("HTTP/1.1 400");
+      assertThat(ch.isOpen()).isFalse();
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void tooManyHeadersGet431() {
     EmbeddedChannel ch = channel();
     StringBuilder req = new StringBuilder("GET /a HTTP/1.1\r\nHost: h\r\n");
