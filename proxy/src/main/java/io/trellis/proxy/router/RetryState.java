@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.trellis.proxy.config.route.RetryPolicy;
 import io.trellis.proxy.config.route.RetryPolicy.RetryOn;
 import io.trellis.proxy.upstream.Host;
@@ -27,6 +28,12 @@ final class RetryState {
   static final String GRPC_RETRY_ON_HEADER = "x-envoy-retry-grpc-on";
   static final String RETRIABLE_STATUS_CODES_HEADER = "x-envoy-retriable-status-codes";
   static final String RETRIABLE_HEADER_NAMES_HEADER = "x-envoy-retriable-header-names";
+  // the same names with their hash computed once: every forwarded request looks up the first two
+  private static final AsciiString RETRY_ON = AsciiString.cached(RETRY_ON_HEADER);
+  private static final AsciiString MAX_RETRIES = AsciiString.cached(MAX_RETRIES_HEADER);
+  private static final AsciiString GRPC_RETRY_ON = AsciiString.cached(GRPC_RETRY_ON_HEADER);
+  private static final AsciiString RETRIABLE_STATUS_CODES = AsciiString.cached(RETRIABLE_STATUS_CODES_HEADER);
+  private static final AsciiString RETRIABLE_HEADER_NAMES = AsciiString.cached(RETRIABLE_HEADER_NAMES_HEADER);
 
   private final Set<RetryOn> retryOn;
   private final int[] statusCodes;
@@ -55,8 +62,8 @@ final class RetryState {
    * and {@code x-envoy-max-retries} replaces {@code num_retries}.
    */
   static RetryState create(RetryPolicy route, HttpHeaders request, RandomGenerator random) {
-    String onHeader = request.get(RETRY_ON_HEADER);
-    String grpcOnHeader = request.get(GRPC_RETRY_ON_HEADER);
+    String onHeader = request.get(RETRY_ON);
+    String grpcOnHeader = request.get(GRPC_RETRY_ON);
     if (route == null && onHeader == null && grpcOnHeader == null) {
       return null;
     }
@@ -73,7 +80,7 @@ final class RetryState {
       on = merged;
     }
     int numRetries = policy.numRetries();
-    String max = request.get(MAX_RETRIES_HEADER);
+    String max = request.get(MAX_RETRIES);
     if (max != null) {
       try {
         numRetries = Math.max(0, Integer.parseInt(max.trim()));
@@ -84,8 +91,8 @@ final class RetryState {
     if (on.isEmpty()) {
       return null;
     }
-    String codes = request.get(RETRIABLE_STATUS_CODES_HEADER);
-    String names = request.get(RETRIABLE_HEADER_NAMES_HEADER);
+    String codes = request.get(RETRIABLE_STATUS_CODES);
+    String names = request.get(RETRIABLE_HEADER_NAMES);
     if (codes != null || names != null) {
       policy = withRequestConditions(policy, codes, names);
     }
