@@ -138,53 +138,33 @@ class DestinationRuleSimulationTest {
     assertThat(viaVs.route().getRoute().getHashPolicy(0).getHeader().getHeaderName()).isEqualTo("x-user");
   }
 
+  /** The ratings cluster under a DestinationRule whose trafficPolicy is {@code policyYaml} (one flow-style line). */
+  private static Cluster ratingsWith(String policyYaml) {
+    return clusterOf(xds("""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: r, namespace: default}
+        spec:
+          host: ratings
+          trafficPolicy:
+            %s
+        """.formatted(policyYaml)), cluster("", "ratings"));
+  }
+
   @Test
   void warmupDurationBecomesSlowStartOfTheBalancerThatHasIt() {
-    Cluster lr = clusterOf(xds("""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: r, namespace: default}
-        spec:
-          host: ratings
-          trafficPolicy:
-            loadBalancer: {warmupDurationSecs: 45s}
-        """), cluster("", "ratings"));
+    Cluster lr = ratingsWith("loadBalancer: {warmupDurationSecs: 45s}");
     assertThat(lr.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
     assertThat(lr.getLeastRequestLbConfig().getSlowStartConfig().getSlowStartWindow().getSeconds()).isEqualTo(45);
-    Cluster rr = clusterOf(xds("""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: r, namespace: default}
-        spec:
-          host: ratings
-          trafficPolicy:
-            loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 10s}
-        """), cluster("", "ratings"));
+    Cluster rr = ratingsWith("loadBalancer: {simple: ROUND_ROBIN, warmupDurationSecs: 10s}");
     assertThat(rr.getRoundRobinLbConfig().getSlowStartConfig().getSlowStartWindow().getSeconds()).isEqualTo(10);
-    Cluster random = clusterOf(xds("""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: r, namespace: default}
-        spec:
-          host: ratings
-          trafficPolicy:
-            loadBalancer: {simple: RANDOM, warmupDurationSecs: 10s}
-        """), cluster("", "ratings"));
+    Cluster random = ratingsWith("loadBalancer: {simple: RANDOM, warmupDurationSecs: 10s}");
     assertThat(random.hasRoundRobinLbConfig() || random.hasLeastRequestLbConfig()).isFalse();
   }
 
   @Test
   void useClientProtocolSendsEachRequestUpstreamInItsOwnProtocol() throws Exception {
-    Cluster c = clusterOf(xds("""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: r, namespace: default}
-        spec:
-          host: ratings
-          trafficPolicy:
-            connectionPool:
-              http: {useClientProtocol: true, maxConcurrentStreams: 64}
-        """), cluster("", "ratings"));
+    Cluster c = ratingsWith("connectionPool: {http: {useClientProtocol: true, maxConcurrentStreams: 64}}");
     HttpProtocolOptions o = c.getTypedExtensionProtocolOptionsOrThrow("envoy.extensions.upstreams.http.v3.HttpProtocolOptions").unpack(HttpProtocolOptions.class);
     assertThat(o.hasExplicitHttpConfig()).isFalse();
     assertThat(o.getUseDownstreamProtocolConfig().hasHttpProtocolOptions()).isTrue();
