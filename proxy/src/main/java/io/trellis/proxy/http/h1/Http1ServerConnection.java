@@ -373,6 +373,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
     hcm.stats().rqTotal.inc();
     hcm.stats().responseCode(status);
     closing = true;
+    heldHead = null;
     backlog.forEach(ReferenceCountUtil::release);
     backlog.clear();
     byte[] body = (status == 431 ? "Request Header Fields Too Large" : status == 408 ? "request timeout" : "Bad Request")
@@ -435,11 +436,42 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
         }
       }
     }
+    if (part instanceof HttpResponse head && !(part instanceof FullHttpResponse) && !flush && holdable(head)) {
+      // Held until its first body part: a response whose body is complete by then (most small ones)
+      // leaves as one message, encoded and written once. Nothing is delayed: an unflushed head would
+      // not have left before that part's flush either.
+      heldHead = head;
+      return;
+    }
+    if (heldHead != null) {
+      HttpResponse head = heldHead;
+      heldHead = null;
+      if (part instanceof LastHttpContent last) {
+        FullHttpResponse whole = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), last.content(),
+            head.headers(), last.trailingHeaders());
+        if (flush) {
+          ctx.writeAndFlush(whole, ctx.voidPromise());
+        } else {
+          ctx.write(whole, ctx.voidPromise());
+        }
+        return;
+      }
+      ctx.write(head, ctx.voidPromise());
+    }
     if (flush) {
       ctx.writeAndFlush(part, ctx.voidPromise());
     } else {
       ctx.write(part, ctx.voidPromise());
     }
+  }
+
+  /** A response head written without its body, held by {@link #writeResponse} until the first body part. */
+  private HttpResponse heldHead;
+
+  /** Whether a head may wait for its body: not the start of a tunnel, whose bytes follow unframed. */
+  private boolean holdable(HttpResponse head) {
+    int code = head.status().code();
+    return code != 101 && code / 100 != 1 && !(isConnect && code / 100 == 2);
   }
 
   @Override
@@ -542,6 +574,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
 
   @Override
   public void reset() {
+    heldHead = null;
     if (!closing) {
       closing = true;
       ctx.close();
@@ -550,6 +583,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
 
   @Override
   public Channel detachForTunnel() {
+    heldHead = null;
     stopIdleTimer();
     closing = true;
     Channel ch = ctx.channel();
@@ -654,6 +688,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    heldHead = null;
     stopIdleTimer();
     headEnded();
     backlog.forEach(ReferenceCountUtil::release);
