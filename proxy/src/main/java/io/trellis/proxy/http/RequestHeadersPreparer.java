@@ -98,8 +98,9 @@ final class RequestHeadersPreparer {
     if (!keep && config.generateRequestId()) {
       // A random (version 4) UUID from the injected generator, in the proxy a per-thread
       // ThreadLocalRandom, not UUID.randomUUID()'s SecureRandom: x-request-id correlates logs and
-      // traces and is no secret, so it needs to be unique and not guessable in practice, not
-      // cryptographically unpredictable (Envoy's own generator is not a CSPRNG either).
+      // traces and is no secret or capability, so it needs 122 random bits that do not collide, not
+      // cryptographic unpredictability. (Envoy draws it from a buffered CSPRNG; a deployment that
+      // treats request ids as unguessable should inject a SecureRandom-backed generator.)
       rid = new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
       h.set(XRID, rid);
     }
