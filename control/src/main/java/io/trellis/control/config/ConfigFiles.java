@@ -8,9 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -43,10 +47,10 @@ public final class ConfigFiles {
    * does for its index: the file could be written again within the same timestamp tick, keeping
    * its size; such files are read again until a later stamp is trustworthy.
    */
-  public record FileStamp(long size, java.nio.file.attribute.FileTime modified, Object fileKey, java.time.Instant seen) {
-    static final java.time.Duration RACY = java.time.Duration.ofSeconds(2);
+  public record FileStamp(long size, FileTime modified, Object fileKey, Instant seen) {
+    static final Duration RACY = Duration.ofSeconds(2);
 
-    public static FileStamp of(java.nio.file.attribute.BasicFileAttributes a, java.time.Instant seen) {
+    public static FileStamp of(BasicFileAttributes a, Instant seen) {
       return new FileStamp(a.size(), a.lastModifiedTime(), a.fileKey(), seen);
     }
 

@@ -56,6 +56,10 @@ public record ConfigChanges(Set<ResourceKey> resources, Set<String> endpointsMov
 
   /** How {@link #endpointsMoved} names a service: its host and namespace. */
   public static String serviceId(MeshService s) {
-    return s.hostname() + "/" + s.namespace();
+    return serviceId(s.hostname(), s.namespace());
+  }
+
+  static String serviceId(String hostname, String namespace) {
+    return hostname + "/" + namespace;
   }
 }

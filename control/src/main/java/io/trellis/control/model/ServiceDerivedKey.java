@@ -11,23 +11,32 @@ import io.trellis.control.registry.MeshService;
  * @param kind what the value is ("cluster", "endpoints", ...)
  * @param name the resource name
  * @param serviceSource the resource that declared the service
- * @param serviceId the service's host and namespace ({@link ConfigChanges#serviceId})
+ * @param serviceHost the service's host name
+ * @param serviceNamespace the service's namespace (with the host, how {@link ConfigChanges} names it;
+ *     kept apart so that a lookup, made for every cluster of every proxy shape, builds no string)
  * @param rule the DestinationRule's key, or {@code ""} when none applies
  * @param locality the proxy's locality where it matters, else {@code ""}
  * @param proxyless whether the value is for a proxyless gRPC client
  */
 public record ServiceDerivedKey(
-    String kind, String name, ResourceKey serviceSource, String serviceId, Object rule, String locality, boolean proxyless)
+    String kind,
+    String name,
+    ResourceKey serviceSource,
+    String serviceHost,
+    String serviceNamespace,
+    Object rule,
+    String locality,
+    boolean proxyless)
     implements InheritableKey {
 
   public static ServiceDerivedKey of(String kind, String name, MeshService service, Object rule, String locality, boolean proxyless) {
-    return new ServiceDerivedKey(kind, name, service.source(), ConfigChanges.serviceId(service), rule, locality, proxyless);
+    return new ServiceDerivedKey(kind, name, service.source(), service.hostname(), service.namespace(), rule, locality, proxyless);
   }
 
   @Override
   public boolean survives(ConfigChanges changes) {
     return !changes.resources().contains(serviceSource)
         && !(rule instanceof ResourceKey k && changes.resources().contains(k))
-        && !changes.endpointsMoved().contains(serviceId);
+        && !changes.endpointsMoved().contains(ConfigChanges.serviceId(serviceHost, serviceNamespace));
   }
 }

@@ -27,11 +27,7 @@ final class AdminJson {
       ArrayNode hosts = node.putArray("host_statuses");
       for (ClusterStatus.HostStatus h : c.hosts()) {
         ObjectNode host = hosts.addObject();
-        int colon = h.address().lastIndexOf(':');
-        host.putObject("address")
-            .putObject("socket_address")
-            .put("address", h.address().substring(0, colon))
-            .put("port_value", Integer.parseInt(h.address().substring(colon + 1)));
+        socketAddress(host, "address", h.address());
         ObjectNode health = host.putObject("health_status");
         health.put("eds_health_status", h.healthy() ? "HEALTHY" : "UNHEALTHY");
         host.put("weight", h.weight());
@@ -51,12 +47,17 @@ final class AdminJson {
     for (ListenerStatus l : listeners) {
       ObjectNode node = statuses.addObject();
       node.put("name", l.name());
-      int colon = l.address().lastIndexOf(':');
-      node.putObject("local_address")
-          .putObject("socket_address")
-          .put("address", l.address().substring(0, colon))
-          .put("port_value", Integer.parseInt(l.address().substring(colon + 1)));
+      socketAddress(node, "local_address", l.address());
     }
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  /** {@code field: {socket_address: {address, port_value}}} from {@code host:port}. */
+  private static void socketAddress(ObjectNode parent, String field, String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    parent.putObject(field)
+        .putObject("socket_address")
+        .put("address", hostPort.substring(0, colon))
+        .put("port_value", Integer.parseInt(hostPort.substring(colon + 1)));
   }
 }

@@ -12,6 +12,7 @@ import io.trellis.proxy.config.cluster.EndpointsConfig;
 import io.trellis.proxy.config.cluster.Http2Options;
 import io.trellis.proxy.config.cluster.HttpProtocolOptions;
 import io.trellis.proxy.config.cluster.LbPolicy;
+import io.trellis.proxy.config.cluster.SlowStart;
 import io.trellis.proxy.config.cluster.TcpKeepalive;
 import io.trellis.proxy.config.cluster.UpstreamProtocolSelection;
 import io.trellis.proxy.config.cluster.UpstreamTlsConfig;
@@ -360,19 +361,14 @@ public final class ClusterResource implements XdsResourceType<Cluster, ClusterCo
   }
 
   /** {@code slow_start_config}: a window is required; aggression and minimum weight have Envoy's defaults. */
-  private static io.trellis.proxy.config.cluster.SlowStart slowStart(
-      io.envoyproxy.envoy.config.cluster.v3.Cluster.SlowStartConfig cfg, ValidationErrors errors) {
+  private static SlowStart slowStart(Cluster.SlowStartConfig cfg, ValidationErrors errors) {
     if (!cfg.hasSlowStartWindow()) {
       errors.at("slow_start_window").add("required");
       return null;
     }
-    double aggression =
-        cfg.hasAggression() ? cfg.getAggression().getDefaultValue() : io.trellis.proxy.config.cluster.SlowStart.DEFAULT_AGGRESSION;
-    double min =
-        cfg.hasMinWeightPercent()
-            ? cfg.getMinWeightPercent().getValue()
-            : io.trellis.proxy.config.cluster.SlowStart.DEFAULT_MIN_WEIGHT_PERCENT;
+    double aggression = cfg.hasAggression() ? cfg.getAggression().getDefaultValue() : SlowStart.DEFAULT_AGGRESSION;
+    double min = cfg.hasMinWeightPercent() ? cfg.getMinWeightPercent().getValue() : SlowStart.DEFAULT_MIN_WEIGHT_PERCENT;
     java.time.Duration window = ProtoValues.duration(cfg.getSlowStartWindow());
-    return errors.build(() -> new io.trellis.proxy.config.cluster.SlowStart(window, aggression, min));
+    return errors.build(() -> new SlowStart(window, aggression, min));
   }
 }
