@@ -204,13 +204,13 @@ public final class ControlPlaneBenchmark {
         return rows;
       }
 
-      ConvergenceWatch vs = fleet.watch(XdsTypes.ROUTE, mesh.cluster(changed, "v2"));
+      ConvergenceWatch vs = fleet.watch(java.util.Set.of(XdsTypes.ROUTE, XdsTypes.VIRTUAL_HOST), mesh.cluster(changed, "v2"));
       mesh.routeToV2(configDir, scratch, changed);
       rows.add(change("vs-change", vs, fleet, cp, afterInitial));
       progress.println(tag + "vs-change: " + brief(rows.getLast()));
 
       PushCounters.Totals afterVs = fleet.counters().snapshot();
-      ConvergenceWatch ep = fleet.watch(XdsTypes.ENDPOINT, mesh.movedAddress(changed));
+      ConvergenceWatch ep = fleet.watch(java.util.Set.of(XdsTypes.ENDPOINT), mesh.movedAddress(changed));
       mesh.moveEndpoint(configDir, scratch, changed);
       rows.add(change("endpoint-change", ep, fleet, cp, afterVs));
       progress.println(tag + "endpoint-change: " + brief(rows.getLast()));
@@ -320,13 +320,14 @@ public final class ControlPlaneBenchmark {
     s.put("mesh", options.services() + " services in " + options.namespaces()
         + " namespaces, each a ServiceEntry (STATIC, 2 endpoints, port " + MeshConfig.PORT
         + " HTTP), a DestinationRule (subsets v1, v2) and a VirtualService (all to v1), one file each");
-    s.put("proxies", options.proxies() + " simulated sidecars (ADS, Envoy-style subscribe and ACK),"
+    s.put("proxies", options.proxies() + " simulated sidecars (ADS, Envoy-style subscribe and ACK; on delta, VHDS for route configurations that ask for it),"
         + " Istio node ids and metadata; proxy i is the sidecar of service i mod N (replica v1, then v2), in its"
         + " namespace at its endpoint's address; up to " + ProxyFleet.STREAMS_PER_CHANNEL
         + " streams per gRPC channel");
-    s.put("initial", "per proxy: from opening its stream to holding CDS, LDS and every EDS/RDS resource they name");
+    s.put("initial", "per proxy: from opening its stream to holding CDS, LDS and every EDS/RDS resource they name"
+        + " (delta: and the virtual hosts of every route configuration that asks for VHDS)");
     s.put("vs-change", "one VirtualService switched from subset v1 to v2 (atomic rename); per proxy: from the write to"
-        + " receiving routes that name outbound|8080|v2|HOST");
+        + " receiving routes (a route configuration, or over VHDS the one virtual host) that name outbound|8080|v2|HOST");
     s.put("endpoint-change", "the same service's v1 endpoint moved to a new address; per proxy: from the write to"
         + " receiving endpoints holding the new address");
     s.put("cpu_s", "utime+stime of the control-plane process over the phase, from /proc/PID/stat");

@@ -11,21 +11,25 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Times one configuration change reaching every proxy: armed just before the file is written,
- * it watches responses of one xDS type for a marker (a string that exists in the serialized
+ * it watches responses of the xDS types that can carry the change for a marker (a string that exists in the serialized
  * resources only after the change — a new cluster name in a route, a new endpoint address) and
  * records, per proxy, when the marker first arrived.
  */
 final class ConvergenceWatch {
 
-  private final String typeUrl;
+  private final java.util.Set<String> typeUrls;
   private final byte[] markerBytes;
   private final int[] markerShifts;
   private final long armedNanos;
   private final AtomicLongArray seenNanos;
   private final CountDownLatch remaining;
 
-  ConvergenceWatch(String typeUrl, String marker, int proxies, long armedNanos) {
-    this.typeUrl = typeUrl;
+  /**
+   * @param typeUrls the types whose responses may carry the change: a route change arrives in a
+   *     route configuration, or (VHDS) in the one virtual host that changed
+   */
+  ConvergenceWatch(java.util.Set<String> typeUrls, String marker, int proxies, long armedNanos) {
+    this.typeUrls = java.util.Set.copyOf(typeUrls);
     this.markerBytes = marker.getBytes(StandardCharsets.UTF_8);
     this.markerShifts = shifts(markerBytes);
     this.armedNanos = armedNanos;
@@ -35,7 +39,7 @@ final class ConvergenceWatch {
 
   /** A response of {@code type} with these resources reached proxy {@code proxy} at {@code nowNanos}. */
   void offer(int proxy, String type, Iterable<Any> resources, long nowNanos) {
-    if (!type.equals(typeUrl) || seenNanos.get(proxy) != 0) {
+    if (!typeUrls.contains(type) || seenNanos.get(proxy) != 0) {
       return;
     }
     for (Any resource : resources) {

@@ -17,10 +17,12 @@ import java.util.TreeSet;
 
 /**
  * One sidecar on incremental ADS (DeltaAggregatedResources), as Envoy speaks it: wildcard CDS and
- * LDS; EDS and RDS subscribed and unsubscribed by name as clusters and listeners come and go; each
+ * LDS; EDS and RDS subscribed and unsubscribed by name as clusters and listeners come and go; VHDS
+ * subscribed by route configuration name for every route configuration that names {@code vhds}
+ * (Envoy's namespace subscription: the name covers every virtual host {@code NAME/…}); each
  * response ACKed by its nonce. Because a delta response carries only what changed, the proxy keeps
- * what it holds per type and derives its EDS/RDS subscriptions from all clusters and listeners it
- * holds, not from the last response.
+ * what it holds per type and derives its EDS/RDS/VHDS subscriptions from all clusters, listeners
+ * and route configurations it holds, not from the last response.
  */
 final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse>, FleetMember {
 
@@ -70,9 +72,12 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
         return;
       }
       try {
-        // Endpoints and routes held matter only to the initial-configuration check; once the
-        // proxy is complete, tracking them would only grow the benchmark's own heap.
-        boolean track = completeNanos == 0 || type.equals(XdsTypes.CLUSTER) || type.equals(XdsTypes.LISTENER);
+        // Endpoints and virtual hosts held matter only to the initial-configuration check; once
+        // the proxy is complete, tracking them (thousands per proxy) would only grow the
+        // benchmark's own heap. Clusters, listeners and route configurations decide what the
+        // proxy subscribes to, so they are always tracked.
+        boolean track =
+            completeNanos == 0 || !(type.equals(XdsTypes.ENDPOINT) || type.equals(XdsTypes.VIRTUAL_HOST));
         for (Resource r : response.getResourcesList()) {
           values.add(r.getResource());
           if (track) {
@@ -94,6 +99,8 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
         resubscribe(XdsTypes.ENDPOINT, mine);
       } else if (type.equals(XdsTypes.LISTENER)) {
         resubscribe(XdsTypes.ROUTE, mine);
+      } else if (type.equals(XdsTypes.ROUTE)) {
+        resubscribe(XdsTypes.VIRTUAL_HOST, mine);
       }
       send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(type).setResponseNonce(response.getNonce()));
     }
@@ -102,7 +109,7 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
       completeNanos = now;
       synchronized (this) {
         held.get(XdsTypes.ENDPOINT).clear();
-        held.get(XdsTypes.ROUTE).clear();
+        held.get(XdsTypes.VIRTUAL_HOST).clear();
       }
       fleet.initialConfigComplete();
     }
@@ -115,6 +122,7 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
         yield eds.isEmpty() ? List.of() : fleet.names().singleton(eds);
       }
       case XdsTypes.LISTENER -> fleet.names().rdsNames(resource.getValue());
+      case XdsTypes.ROUTE -> ResourceNames.vhdsNames(resource.getValue());
       default -> List.of();
     };
   }
@@ -131,7 +139,12 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     Set<String> drop = new TreeSet<>(have);
     drop.removeAll(want);
     subscribed.put(type, fleet.names().shared(want));
-    held.get(type).keySet().removeAll(drop);
+    if (type.equals(XdsTypes.VIRTUAL_HOST)) {
+      // a VHDS name is a namespace: dropping it drops every virtual host held under it
+      held.get(type).keySet().removeIf(vhost -> drop.contains(vhost.substring(0, Math.max(0, vhost.lastIndexOf('/')))));
+    } else {
+      held.get(type).keySet().removeAll(drop);
+    }
     send(
         DeltaDiscoveryRequest.newBuilder()
             .setTypeUrl(type)
@@ -144,7 +157,28 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     return !held.get(XdsTypes.CLUSTER).isEmpty()
         && !held.get(XdsTypes.LISTENER).isEmpty()
         && held.get(XdsTypes.ENDPOINT).keySet().containsAll(subscribed.get(XdsTypes.ENDPOINT))
-        && held.get(XdsTypes.ROUTE).keySet().containsAll(subscribed.get(XdsTypes.ROUTE));
+        && held.get(XdsTypes.ROUTE).keySet().containsAll(subscribed.get(XdsTypes.ROUTE))
+        && virtualHostsArrived();
+  }
+
+  /**
+   * Whether every VHDS subscription (a route configuration's name) has virtual hosts held under
+   * it. A route configuration that asks for VHDS and has none would never complete, but every
+   * sidecar route configuration of the benchmark's mesh has its services' virtual hosts.
+   */
+  private boolean virtualHostsArrived() {
+    Set<String> want = subscribed.get(XdsTypes.VIRTUAL_HOST);
+    if (want.isEmpty()) {
+      return true;
+    }
+    Set<String> have = new java.util.HashSet<>();
+    for (String vhost : held.get(XdsTypes.VIRTUAL_HOST).keySet()) {
+      int slash = vhost.lastIndexOf('/');
+      if (slash > 0) {
+        have.add(vhost.substring(0, slash));
+      }
+    }
+    return have.containsAll(want);
   }
 
   private void send(DeltaDiscoveryRequest.Builder b) {

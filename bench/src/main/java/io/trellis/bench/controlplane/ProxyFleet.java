@@ -103,11 +103,11 @@ public final class ProxyFleet implements AutoCloseable {
   }
 
   /**
-   * Starts timing a change: from now, responses of {@code typeUrl} are searched for {@code
+   * Starts timing a change: from now, responses of {@code typeUrls} are searched for {@code
    * marker}. Call just before writing the change.
    */
-  ConvergenceWatch watch(String typeUrl, String marker) {
-    ConvergenceWatch w = new ConvergenceWatch(typeUrl, marker, proxies.size(), nanoClock.getAsLong());
+  ConvergenceWatch watch(java.util.Set<String> typeUrls, String marker) {
+    ConvergenceWatch w = new ConvergenceWatch(typeUrls, marker, proxies.size(), nanoClock.getAsLong());
     watch.set(w);
     return w;
   }

@@ -47,7 +47,7 @@ class ConvergenceWatchTest {
 
   @Test
   void recordsEachProxyOnceForTheWatchedTypeOnly() {
-    ConvergenceWatch w = new ConvergenceWatch(XdsTypes.ROUTE, "v2", 2, 1_000_000L);
+    ConvergenceWatch w = new ConvergenceWatch(java.util.Set.of(XdsTypes.ROUTE), "v2", 2, 1_000_000L);
     Any with = Any.newBuilder().setValue(ByteString.copyFromUtf8("to v2")).build();
     Any without = Any.newBuilder().setValue(ByteString.copyFromUtf8("to v1")).build();
     w.offer(0, XdsTypes.ENDPOINT, List.of(with), 2_000_000L);

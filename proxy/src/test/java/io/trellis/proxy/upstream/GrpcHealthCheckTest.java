@@ -106,12 +106,14 @@ class GrpcHealthCheckTest extends UpstreamTestSupport {
     a.health.setStatus("shop.Cart", ServingStatus.NOT_SERVING);
     await().atMost(Duration.ofSeconds(15)).until(() -> !healthy("cart", a.port()));
     assertThat(counter("cluster.cart.health_check.network_failure")).isZero();
-    assertThat(rotation(c)).containsExactly(b.port());
+    // the health flag flips first, the balancer is rebuilt right after it: wait for the rotation too
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(rotation(c)).containsExactly(b.port()));
 
     // SERVING again: back after healthy_threshold (2) passes
     a.health.setStatus("shop.Cart", ServingStatus.SERVING);
     await().atMost(Duration.ofSeconds(15)).until(() -> healthy("cart", a.port()));
-    assertThat(rotation(c)).containsExactlyInAnyOrder(a.port(), b.port());
+    await().atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(rotation(c)).containsExactlyInAnyOrder(a.port(), b.port()));
 
     // a service the server does not know (NOT_FOUND status) fails the host too
     a.health.clearStatus("shop.Cart");
