@@ -14,11 +14,19 @@ import java.util.Map;
  *   <li>the labels that configuration can observe: those any VirtualService match names in {@code
  *       sourceLabels}, and the topology labels when a DestinationRule balances by locality;
  *   <li>the inbound side (a sidecar: the ports its workload serves) or the Gateways that select it
- *       (a gateway).
+ *       (a gateway);
+ *   <li>whether it is served over a delta stream, where its route configurations' virtual hosts go
+ *       over VHDS (the delta shape's generation is the state-of-the-world one, split).
  * </ul>
  *
  * Labels nobody matches on (a pod-template hash, a unique app name) therefore do not split the
  * cache.
  */
 record ProxyShape(
-    ProxyNode.Kind kind, String namespace, String sidecar, Map<String, String> observedLabels, List<?> attached) {}
+    ProxyNode.Kind kind, String namespace, String sidecar, Map<String, String> observedLabels, List<?> attached, boolean delta) {
+
+  /** The same shape served over the other protocol variant. */
+  ProxyShape withDelta(boolean delta) {
+    return new ProxyShape(kind, namespace, sidecar, observedLabels, attached, delta);
+  }
+}

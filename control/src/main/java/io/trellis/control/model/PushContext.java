@@ -157,10 +157,25 @@ public final class PushContext implements XdsGenerator {
 
   @Override
   public XdsResources generate(ProxyNode node) {
+    return generate(shape(node), node);
+  }
+
+  /**
+   * A delta proxy's generation is its shape's state-of-the-world one with route configurations
+   * split for VHDS, so a fleet on both protocols translates each shape once.
+   */
+  private XdsResources generate(ProxyShape shape, ProxyNode node) {
     // The map only hands out the task; the generation runs outside the map's lock, so proxies of
     // other shapes are never held up behind it, and proxies of this shape wait for one result.
     FutureTask<XdsResources> task =
-        generated.computeIfAbsent(shape(node), shape -> new FutureTask<>(() -> ProxyConfigGenerator.generate(this, node)));
+        generated.computeIfAbsent(
+            shape,
+            s ->
+                new FutureTask<>(
+                    () ->
+                        s.delta()
+                            ? ProxyConfigGenerator.forDelta(this, generate(s.withDelta(false), node.withDelta(false)))
+                            : ProxyConfigGenerator.generate(this, node)));
     task.run();
     try {
       return task.get();
@@ -189,7 +204,7 @@ public final class PushContext implements XdsGenerator {
       case ROUTER -> attached = gatewaysFor(node.labels()).stream().map(Resource::key).toList();
       case PROXYLESS_GRPC -> {}
     }
-    return new ProxyShape(node.kind(), node.namespace(), sidecar, observed, attached);
+    return new ProxyShape(node.kind(), node.namespace(), sidecar, observed, attached, node.delta());
   }
 
   /**

@@ -8,25 +8,33 @@ import java.util.List;
 
 /**
  * What {@code trellis proxy-status} prints: one row per connected proxy with each type's sync
- * state, then any configuration currently rejected (the proxies keep its last good version).
+ * state (VHDS too when some proxy is on a delta stream), then any configuration currently rejected (the proxies keep its last good version).
  */
 public final class ProxyStatusView {
   private ProxyStatusView() {}
 
   public static String table(List<ProxyStatus> proxies, List<Rejection> rejections) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAME", "KIND", "CDS", "LDS", "EDS", "RDS", "PROTOCOL"});
+    // VHDS exists only on delta streams: its column appears when some proxy could have it, and
+    // reads "-" for a state-of-the-world proxy.
+    boolean vhds = proxies.stream().anyMatch(ProxyStatus::delta);
+    rows.add(
+        vhds
+            ? new String[] {"NAME", "KIND", "CDS", "LDS", "EDS", "RDS", "VHDS", "PROTOCOL"}
+            : new String[] {"NAME", "KIND", "CDS", "LDS", "EDS", "RDS", "PROTOCOL"});
     for (ProxyStatus p : proxies) {
-      rows.add(
-          new String[] {
-            p.node().id(),
-            p.node().kind().name(),
-            cell(p, XdsType.CLUSTER),
-            cell(p, XdsType.LISTENER),
-            cell(p, XdsType.ENDPOINT),
-            cell(p, XdsType.ROUTE),
-            p.delta() ? "delta" : "sotw"
-          });
+      List<String> row = new ArrayList<>();
+      row.add(p.node().id());
+      row.add(p.node().kind().name());
+      row.add(cell(p, XdsType.CLUSTER));
+      row.add(cell(p, XdsType.LISTENER));
+      row.add(cell(p, XdsType.ENDPOINT));
+      row.add(cell(p, XdsType.ROUTE));
+      if (vhds) {
+        row.add(p.delta() ? cell(p, XdsType.VIRTUAL_HOST) : "-");
+      }
+      row.add(p.delta() ? "delta" : "sotw");
+      rows.add(row.toArray(String[]::new));
     }
     StringBuilder out = new StringBuilder(ProxyConfigView.format(rows));
     for (ProxyStatus p : proxies) {

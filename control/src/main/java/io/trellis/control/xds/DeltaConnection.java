@@ -19,6 +19,10 @@ import java.util.Set;
  * differs and names the ones removed. A resource's version is its content hash. The first request
  * of CDS or LDS with no names is a wildcard subscription, as is {@code *}; a wildcard type gets a
  * response on subscription even when empty, so the proxy's initial fetch completes.
+ *
+ * <p>VHDS ({@link XdsType#VIRTUAL_HOST}) subscribes by namespace: a subscribed route configuration
+ * name covers every virtual host named {@code NAME/…} ({@link Vhds}), and a request that adds a
+ * name is always answered, even with nothing in it, so the proxy knows the name is served.
  */
 final class DeltaConnection extends ProxyConnection {
   private final StreamObserver<DeltaDiscoveryResponse> out;
@@ -81,6 +85,7 @@ final class DeltaConnection extends ProxyConnection {
           st.wildcard = true;
         } else if (names.add(n)) {
           widened = true;
+          st.answerOwed |= st.namespaced;
         }
       }
       for (String n : req.getResourceNamesUnsubscribeList()) {
@@ -112,7 +117,7 @@ final class DeltaConnection extends ProxyConnection {
     ResourceDiff diff = diff(st, desired);
     List<XdsResources.Resource> toSend = diff.changed();
     List<String> removed = diff.removed();
-    boolean mustAnswer = initial && st.wildcard;
+    boolean mustAnswer = (initial && st.wildcard) || st.answerOwed;
     if (toSend.isEmpty() && removed.isEmpty() && !mustAnswer) {
       holds(st, desired);
       markDiffed(st);
@@ -137,6 +142,7 @@ final class DeltaConnection extends ProxyConnection {
     // The proxy now has every desired resource (sent, or unchanged) and none of the removed ones.
     holds(st, desired);
     out.onNext(resp.build());
+    st.answerOwed = false;
     markDiffed(st);
     markSent(st, nonce, version, toSend.size(), triggeredAt);
   }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 abstract class ProxyConnection {
   private static final Logger log = LoggerFactory.getLogger(ProxyConnection.class);
 
-  /** Push order: CDS, EDS, LDS, RDS, then any other type by URL. */
+  /** Push order: CDS, EDS, LDS, RDS, VHDS, then any other type by URL. */
   static final Comparator<String> PUSH_ORDER =
       Comparator.<String>comparingInt(
               url -> XdsType.fromTypeUrl(url).map(Enum::ordinal).orElse(XdsType.values().length))
@@ -58,7 +58,7 @@ abstract class ProxyConnection {
   /** The first request names the proxy; generate its resources and register it. */
   final boolean initNode(Node n) {
     try {
-      node = ProxyNode.fromNode(n);
+      node = ProxyNode.fromNode(n).withDelta(delta());
     } catch (IllegalArgumentException e) {
       fail(e.getMessage());
       return false;
@@ -189,14 +189,22 @@ abstract class ProxyConnection {
    */
   final Map<String, XdsResources.Resource> desired(TypeState st) {
     Map<String, XdsResources.Resource> all = generated.ofType(st.typeUrl);
-    if (st.wildcard || server.covers(st.names, all)) {
+    if (st.wildcard || server.covers(st.namespaced, st.names, all)) {
       return all;
     }
     Map<String, XdsResources.Resource> out = new TreeMap<>();
-    for (String name : st.names) {
-      XdsResources.Resource r = all.get(name);
-      if (r != null) {
-        out.put(name, r);
+    if (st.namespaced) {
+      all.forEach((name, r) -> {
+        if (st.wants(name)) {
+          out.put(name, r);
+        }
+      });
+    } else {
+      for (String name : st.names) {
+        XdsResources.Resource r = all.get(name);
+        if (r != null) {
+          out.put(name, r);
+        }
       }
     }
     return java.util.Collections.unmodifiableMap(out);
@@ -204,7 +212,7 @@ abstract class ProxyConnection {
 
   /** Drops client state for names no longer subscribed; free when the held map is a covered generated one. */
   final void forgetUnsubscribed(TypeState st) {
-    st.forgetUnsubscribed(!st.wildcard && st.heldGenerated && server.covers(st.names, st.held));
+    st.forgetUnsubscribed(!st.wildcard && st.heldGenerated && server.covers(st.namespaced, st.names, st.held));
   }
 
   /**
@@ -275,19 +283,36 @@ abstract class ProxyConnection {
     Map<String, ProxyStatus.TypeStatus> out = new LinkedHashMap<>();
     Map<String, TypeState> all = new TreeMap<>(PUSH_ORDER);
     for (XdsType t : XdsType.values()) {
-      all.put(t.typeUrl(), types.getOrDefault(t.typeUrl(), new TypeState(t.typeUrl())));
+      if (delta() || !t.deltaOnly()) {
+        all.put(t.typeUrl(), types.getOrDefault(t.typeUrl(), new TypeState(t.typeUrl())));
+      }
     }
     all.putAll(types);
     all.forEach((url, st) -> out.put(url, st.status()));
     return new ProxyStatus(node, streamId, delta(), connectedAt, out);
   }
 
+  /**
+   * What the proxy holds, per type. Route configurations that use VHDS come with the virtual hosts
+   * the proxy holds for them put back in ({@link Vhds#merged}), as Envoy's config_dump shows them.
+   */
   final synchronized SentConfig sentConfig() {
     Map<String, List<Message>> out = new TreeMap<>(PUSH_ORDER);
+    TypeState vhds = types.get(XdsType.VIRTUAL_HOST.typeUrl());
+    List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = new ArrayList<>();
+    if (vhds != null) {
+      vhds.held.values().forEach(r -> hosts.add((io.envoyproxy.envoy.config.route.v3.VirtualHost) r.message()));
+    }
     types.forEach(
         (url, st) -> {
           List<Message> sent = new ArrayList<>();
-          new TreeMap<>(st.held).values().forEach(r -> sent.add(r.message()));
+          for (XdsResources.Resource r : new TreeMap<>(st.held).values()) {
+            Message m = r.message();
+            if (m instanceof io.envoyproxy.envoy.config.route.v3.RouteConfiguration rc) {
+              m = Vhds.merged(rc, hosts);
+            }
+            sent.add(m);
+          }
           out.put(url, List.copyOf(sent));
         });
     return new SentConfig(node, streamId, out);

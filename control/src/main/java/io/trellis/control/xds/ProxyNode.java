@@ -52,6 +52,8 @@ import java.util.TreeMap;
  * @param ipAddresses the workload's IP addresses (immutable)
  * @param userAgent the node's user agent name, e.g. {@code envoy} or {@code gRPC Java}
  * @param metadata the raw node metadata, for generators that need a key this record does not parse
+ * @param delta whether the proxy is served over a delta ADS stream, which is what lets it get route
+ *     configurations over VHDS ({@link Vhds}); set by the server, not sent by the proxy
  */
 public record ProxyNode(
     String id,
@@ -64,7 +66,8 @@ public record ProxyNode(
     String clusterId,
     List<String> ipAddresses,
     String userAgent,
-    Struct metadata) {
+    Struct metadata,
+    boolean delta) {
 
   public static final String DEFAULT_NAMESPACE = "default";
   public static final String DEFAULT_SERVICE_ACCOUNT = "default";
@@ -95,7 +98,8 @@ public record ProxyNode(
   }
 
   /**
-   * Parses a node as sent in the first xDS request of a stream.
+   * Parses a node as sent in the first xDS request of a stream (as a state-of-the-world proxy; see
+   * {@link #withDelta}).
    *
    * @throws IllegalArgumentException when the node has no id (the server cannot tell proxies apart)
    */
@@ -166,7 +170,15 @@ public record ProxyNode(
     }
 
     return new ProxyNode(
-        id, kind, podName, namespace, dnsDomain, labels, serviceAccount, clusterId, ips, userAgent, md);
+        id, kind, podName, namespace, dnsDomain, labels, serviceAccount, clusterId, ips, userAgent, md, false);
+  }
+
+  /** This proxy as served over a delta stream ({@code true}) or a state-of-the-world one. */
+  public ProxyNode withDelta(boolean delta) {
+    return delta == this.delta
+        ? this
+        : new ProxyNode(
+            id, kind, podName, namespace, dnsDomain, labels, serviceAccount, clusterId, ipAddresses, userAgent, metadata, delta);
   }
 
   private static String string(Struct md, String key) {

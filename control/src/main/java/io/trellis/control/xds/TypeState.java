@@ -17,6 +17,11 @@ import java.util.Set;
  */
 final class TypeState {
   final String typeUrl;
+  /**
+   * Whether subscribed names are namespaces ({@link XdsType#namespaced}: VHDS), each covering every
+   * resource named {@code NAME/…}, rather than resource names.
+   */
+  final boolean namespaced;
   /** Whether the proxy has requested this type at all on this stream. */
   boolean subscribed;
   boolean wildcard;
@@ -49,11 +54,18 @@ final class TypeState {
   String pendingNonce;
   /** A change arrived while a response was outstanding; send it when the proxy answers. */
   boolean dirty;
+  /**
+   * The proxy subscribed to a new namespace and must get a response for it even if there is
+   * nothing to send, or it cannot tell that the subscription is served (a VHDS route
+   * configuration would never finish warming).
+   */
+  boolean answerOwed;
   String ackedVersion = "";
   String nackError = "";
 
   TypeState(String typeUrl) {
     this.typeUrl = typeUrl;
+    this.namespaced = XdsType.fromTypeUrl(typeUrl).map(XdsType::namespaced).orElse(false);
   }
 
   ProxyStatus.TypeStatus status() {
@@ -100,24 +112,55 @@ final class TypeState {
     if (wildcard) {
       return;
     }
-    if (!heldIsSubscribed && !names.containsAll(held.keySet())) {
+    if (!heldIsSubscribed && !wantsAll(held.keySet())) {
       Map<String, XdsResources.Resource> kept = new HashMap<>();
       held.forEach((n, r) -> {
-        if (names.contains(n)) {
+        if (wants(n)) {
           kept.put(n, r);
         }
       });
       held = java.util.Collections.unmodifiableMap(kept);
       heldGenerated = false;
     }
-    if (!initialVersions.isEmpty() && !names.containsAll(initialVersions.keySet())) {
+    if (!initialVersions.isEmpty() && !wantsAll(initialVersions.keySet())) {
       Map<String, String> kept = new HashMap<>(initialVersions);
-      kept.keySet().retainAll(names);
+      kept.keySet().removeIf(n -> !wants(n));
       initialVersions = kept;
     }
   }
 
   boolean wants(String name) {
-    return wildcard || names.contains(name);
+    return wildcard || names.contains(namespaced ? Vhds.namespaceOf(name) : name);
+  }
+
+  private boolean wantsAll(Set<String> resourceNames) {
+    if (wildcard) {
+      return true;
+    }
+    if (!namespaced) {
+      return names.containsAll(resourceNames);
+    }
+    for (String n : resourceNames) {
+      if (!names.contains(Vhds.namespaceOf(n))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether subscription {@code names} asks for every resource of {@code resources}: by name, or,
+   * for a namespaced type, by the namespace each name falls in.
+   */
+  static boolean covers(boolean namespaced, Set<String> names, Map<String, XdsResources.Resource> resources) {
+    if (!namespaced) {
+      return names.containsAll(resources.keySet());
+    }
+    for (String n : resources.keySet()) {
+      if (!names.contains(Vhds.namespaceOf(n))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -101,6 +101,33 @@ public final class XdsResources {
     this.digests = Collections.unmodifiableMap(d);
   }
 
+  private XdsResources(Map<String, Map<String, Resource>> byType, Map<String, String> digests) {
+    this.byType = byType;
+    this.digests = digests;
+  }
+
+  /**
+   * These resources with the types of {@code replaced} (type URL to an immutable, name-sorted map
+   * of its resources; an empty map drops the type) in place of their own. Every other type keeps
+   * this instance's map and digest: what the delta form of a shape's generation shares with the
+   * state-of-the-world form.
+   */
+  public XdsResources withTypes(Map<String, Map<String, Resource>> replaced) {
+    Map<String, Map<String, Resource>> types = new TreeMap<>(byType);
+    Map<String, String> d = new TreeMap<>(digests);
+    replaced.forEach(
+        (type, resources) -> {
+          if (resources.isEmpty()) {
+            types.remove(type);
+            d.remove(type);
+          } else {
+            types.put(type, resources);
+            d.put(type, digest(resources.values()));
+          }
+        });
+    return new XdsResources(Collections.unmodifiableMap(types), Collections.unmodifiableMap(d));
+  }
+
 
   public static Builder builder() {
     return new Builder(Resource::of);

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Configuration arrives as an {@link XdsGenerator} through {@link #update}: for every connected
  * proxy the server regenerates its resources, compares content hashes with what the proxy has, and
- * sends only the types and resources that differ, in the order CDS, EDS, LDS, RDS. At most one
+ * sends only the types and resources that differ, in the order CDS, EDS, LDS, RDS, VHDS. At most one
  * response per type is outstanding per proxy: a change that arrives meanwhile waits for the ACK or
  * NACK and is then sent coalesced with any later ones. Debouncing bursts of changes is the caller's
  * job ({@code io.trellis.control.push}); this class pushes what it is given.
@@ -39,7 +39,9 @@ public final class XdsServer implements AutoCloseable {
   private final NameSetInterner names = new NameSetInterner();
   private final ResourceDiff.Cache diffs = new ResourceDiff.Cache();
   private final IdentityPairMemo<Set<String>, java.util.Map<String, XdsResources.Resource>, Boolean> coverage =
-      new IdentityPairMemo<>((names, resources) -> names.containsAll(resources.keySet()));
+      new IdentityPairMemo<>((names, resources) -> TypeState.covers(false, names, resources));
+  private final IdentityPairMemo<Set<String>, java.util.Map<String, XdsResources.Resource>, Boolean> namespaceCoverage =
+      new IdentityPairMemo<>((names, resources) -> TypeState.covers(true, names, resources));
   private volatile XdsGenerator generator;
 
   private XdsServer(Builder b) {
@@ -165,11 +167,12 @@ public final class XdsServer implements AutoCloseable {
   }
 
   /**
-   * Whether a subscription names every resource of a generated map; asked by every stream of a
-   * shape about the same (interned) set and (shared) map, so answered once.
+   * Whether a subscription names every resource of a generated map (or, {@code namespaced}, the
+   * namespace of every resource: VHDS); asked by every stream of a shape about the same (interned)
+   * set and (shared) map, so answered once.
    */
-  boolean covers(Set<String> names, java.util.Map<String, XdsResources.Resource> resources) {
-    return coverage.get(names, resources);
+  boolean covers(boolean namespaced, Set<String> names, java.util.Map<String, XdsResources.Resource> resources) {
+    return (namespaced ? namespaceCoverage : coverage).get(names, resources);
   }
 
   /** Diffs between generated maps, shared by every stream making the same move. */

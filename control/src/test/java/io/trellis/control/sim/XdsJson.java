@@ -37,7 +37,11 @@ public final class XdsJson {
   /** {@code {"clusters": [...], "endpoints": [...], "listeners": [...], "routes": [...]}}, by name. */
   public static String print(XdsResources resources) {
     StringBuilder sb = new StringBuilder("{\n");
-    XdsType[] types = XdsType.values();
+    // VHDS resources exist only in a delta proxy's generation: listed only when there are some.
+    XdsType[] types =
+        java.util.Arrays.stream(XdsType.values())
+            .filter(ty -> !ty.deltaOnly() || !resources.ofType(ty).isEmpty())
+            .toArray(XdsType[]::new);
     for (int t = 0; t < types.length; t++) {
       XdsType type = types[t];
       String key =
@@ -46,6 +50,7 @@ public final class XdsJson {
             case ENDPOINT -> "endpoints";
             case LISTENER -> "listeners";
             case ROUTE -> "routes";
+            case VIRTUAL_HOST -> "virtual_hosts";
           };
       sb.append("  \"").append(key).append("\": [");
       var byName = resources.ofType(type);
