@@ -18,6 +18,7 @@ import io.trellis.proxy.xds.RejectedUpdate;
 import io.trellis.proxy.xds.ResourceEntry;
 import io.trellis.proxy.xds.TypeState;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -30,8 +31,12 @@ import java.util.TreeMap;
 final class ConfigDumps {
   private ConfigDumps() {}
 
-  /** The ADS state by type; {@link TypeState#EMPTY} for a type not received (or without ADS). */
-  record Dynamic(TypeState clusters, Set<String> warmingClusters, TypeState listeners, TypeState routes, TypeState endpoints) {}
+  /**
+   * The ADS state by type; {@link TypeState#EMPTY} for a type not received (or without ADS). VHDS has
+   * no section of its own: its virtual hosts are shown inside their route configurations.
+   */
+  record Dynamic(
+      TypeState clusters, Set<String> warmingClusters, TypeState listeners, TypeState routes, TypeState endpoints, TypeState virtualHosts) {}
 
   static ConfigDump build(Bootstrap bootstrap, Instant loaded, Dynamic dynamic) {
     Timestamp loadedAt = timestamp(loaded);
@@ -88,12 +93,12 @@ final class ConfigDumps {
     sorted(dynamic.routes())
         .forEach(
             (name, entry) -> {
-              var dr =
-                  RoutesConfigDump.DynamicRouteConfig.newBuilder()
-                      .setVersionInfo(entry.version())
-                      .setRouteConfig(entry.proto())
-                      .setLastUpdated(timestamp(entry.lastUpdated()));
-              errorState(dynamic.routes().lastRejection(), name).ifPresent(dr::setErrorState);
+              var dr = VhdsDumps.merged(entry, dynamic.virtualHosts());
+              var error = errorState(dynamic.routes().lastRejection(), name);
+              if (error.isEmpty()) {
+                error = VhdsDumps.rejectedUnder(name, dynamic.virtualHosts().lastRejection()).map(ConfigDumps::failureOf);
+              }
+              error.ifPresent(dr::setErrorState);
               routes.addDynamicRouteConfigs(dr);
             });
     failedOnly(dynamic.routes())
@@ -175,6 +180,10 @@ final class ConfigDumps {
     return java.util.Optional.of(failure(r, r.failedResources().get(name)));
   }
 
+  private static UpdateFailureState failureOf(Map.Entry<RejectedUpdate, Any> rejected) {
+    return failure(rejected.getKey(), rejected.getValue());
+  }
+
   private static UpdateFailureState failure(RejectedUpdate r, Any failed) {
     return UpdateFailureState.newBuilder()
         .setFailedConfiguration(failed)
@@ -184,7 +193,7 @@ final class ConfigDumps {
         .build();
   }
 
-  private static Timestamp timestamp(Instant instant) {
+  static Timestamp timestamp(Instant instant) {
     return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
   }
 }

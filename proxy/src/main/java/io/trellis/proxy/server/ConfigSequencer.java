@@ -5,8 +5,11 @@ import io.trellis.proxy.config.cluster.DiscoveryType;
 import io.trellis.proxy.config.cluster.EndpointsConfig;
 import io.trellis.proxy.config.listener.ListenerConfig;
 import io.trellis.proxy.config.route.RouteConfig;
+import io.trellis.proxy.config.route.VirtualHostConfig;
 import io.trellis.proxy.xds.ListenerResource;
+import io.trellis.proxy.xds.VirtualHostResource;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +29,11 @@ import java.util.function.Consumer;
  * over RDS; routes are applied before the listeners that use them. Static resources from the
  * bootstrap are always part of the applied sets.
  *
+ * <p>A route configuration with {@code vhds} is completed by the VHDS virtual hosts held under its
+ * name ({@link VhdsMerge}); it is subscribed on VHDS while RDS holds it, and until a VHDS response has
+ * arrived for that subscription it is not warm: a listener naming it waits, and a running listener
+ * keeps the version of it that was in force before.
+ *
  * <p>Not thread-safe: it runs on the ADS client's executor, which serializes every update.
  */
 public final class ConfigSequencer {
@@ -44,6 +52,14 @@ public final class ConfigSequencer {
 
   private Map<String, EndpointsConfig> endpoints = Map.of();
   private Map<String, RouteConfig> routes = Map.of();
+  /** VHDS resources held, by resource name ({@code <route config>/<host>}). */
+  private Map<String, VirtualHostConfig> virtualHosts = Map.of();
+  /** What the runtime has, by name: a not-yet-served VHDS configuration keeps its entry from here. */
+  private Map<String, RouteConfig> appliedRoutes = Map.of();
+  private Set<String> rdsSubscribed = Set.of();
+  private Set<String> vhdsSubscribed = Set.of();
+  /** VHDS-subscribed route configurations a VHDS response has arrived for since they were subscribed. */
+  private final Set<String> vhdsServed = new HashSet<>();
 
   private PendingClusters pendingClusters;
   private PendingListeners pendingListeners;
@@ -98,7 +114,7 @@ public final class ConfigSequencer {
     }
     Set<String> rds = rdsNames(staticListeners);
     if (!rds.isEmpty()) {
-      targets.subscribeRoutes(rds);
+      subscribeRoutes(rds);
       pendingListeners = new PendingListeners("static", Map.of());
       tryApplyListeners();
     } else {
@@ -133,14 +149,108 @@ public final class ConfigSequencer {
     }
   }
 
-  public void onRoutes(String version, Map<String, RouteConfig> routes) {
-    this.routes = Map.copyOf(routes);
+  /**
+   * Returns why the route configurations cannot be used (their virtual hosts clash with the VHDS
+   * virtual hosts held; the caller NACKs and nothing changes), or an empty list.
+   */
+  public List<String> onRoutes(String version, Map<String, RouteConfig> routes) {
+    Map<String, RouteConfig> next = Map.copyOf(routes);
+    List<String> clashes = VhdsMerge.merge(next, virtualHosts).errors();
+    if (!clashes.isEmpty()) {
+      return clashes;
+    }
+    this.routes = next;
+    updateVhdsSubscription();
     if (pendingListeners != null) {
       tryApplyListeners();
     } else {
-      targets.applyRouteConfigs(this.routes);
+      applyRoutes();
       log.accept("applied RDS version " + version + ": " + routes.size() + " route configurations");
     }
+    return List.of();
+  }
+
+  /**
+   * A VHDS response was accepted: {@code hosts} is every VHDS virtual host now held. Returns why it
+   * cannot be used (a clash with another virtual host of its route configuration; the caller NACKs and
+   * the previous virtual hosts stay), or an empty list. Either way the subscription has been answered.
+   */
+  public List<String> onVirtualHosts(String version, Map<String, VirtualHostConfig> hosts) {
+    Map<String, VirtualHostConfig> next = new LinkedHashMap<>();
+    hosts.forEach((name, host) -> {
+      if (underAny(vhdsSubscribed, name)) {
+        next.put(name, host);
+      }
+    });
+    List<String> clashes = VhdsMerge.merge(routes, next).errors();
+    if (!clashes.isEmpty()) {
+      return clashes;
+    }
+    virtualHosts = Map.copyOf(next);
+    vhdsServed.addAll(vhdsSubscribed);
+    if (pendingListeners != null) {
+      tryApplyListeners();
+    } else {
+      applyRoutes();
+      log.accept("applied VHDS version " + version + ": " + next.size() + " virtual hosts");
+    }
+    return List.of();
+  }
+
+  /** A VHDS response was NACKed: the previous virtual hosts stay, and the subscription counts as answered. */
+  public void onVirtualHostsRejected() {
+    if (vhdsServed.addAll(vhdsSubscribed) && pendingListeners != null) {
+      tryApplyListeners();
+    }
+  }
+
+  private void subscribeRoutes(Set<String> names) {
+    rdsSubscribed = Set.copyOf(names);
+    targets.subscribeRoutes(names);
+    updateVhdsSubscription();
+  }
+
+  /** VHDS follows the held, still subscribed route configurations that ask for it. */
+  private void updateVhdsSubscription() {
+    Set<String> names = new TreeSet<>();
+    for (String name : rdsSubscribed) {
+      RouteConfig config = routes.get(name);
+      if (config != null && config.vhds()) {
+        names.add(name);
+      }
+    }
+    if (names.equals(vhdsSubscribed)) {
+      return;
+    }
+    vhdsSubscribed = Set.copyOf(names);
+    vhdsServed.retainAll(names);
+    Map<String, VirtualHostConfig> kept = new LinkedHashMap<>(virtualHosts);
+    kept.keySet().removeIf(name -> !underAny(names, name));
+    virtualHosts = Map.copyOf(kept);
+    targets.subscribeVirtualHosts(vhdsSubscribed);
+  }
+
+  /**
+   * The route configurations in force: each with its VHDS virtual hosts merged in, except that one
+   * whose VHDS subscription is not answered yet keeps what was applied before (or is left out).
+   */
+  private void applyRoutes() {
+    Map<String, RouteConfig> merged = VhdsMerge.merge(routes, virtualHosts).routes();
+    Map<String, RouteConfig> next = new LinkedHashMap<>();
+    merged.forEach((name, config) -> {
+      if (!config.vhds() || vhdsServed.contains(name)) {
+        next.put(name, config);
+      } else if (appliedRoutes.containsKey(name)) {
+        next.put(name, appliedRoutes.get(name));
+      }
+    });
+    appliedRoutes = Map.copyOf(next);
+    targets.applyRouteConfigs(appliedRoutes);
+  }
+
+  /** The route configurations the runtime has (VHDS virtual hosts merged in); safe from the executor only. */
+  Map<String, RouteConfig> appliedRoutes() {
+    return appliedRoutes;
   }
 
   /**
@@ -151,10 +261,10 @@ public final class ConfigSequencer {
     Map<String, ListenerConfig> dynamic = new LinkedHashMap<>(listeners);
     dynamic.keySet().removeAll(staticListeners.keySet());
     pendingListeners = new PendingListeners(version, dynamic);
-    targets.subscribeRoutes(rdsNames(merged(staticListeners, dynamic)));
+    subscribeRoutes(rdsNames(merged(staticListeners, dynamic)));
     if (!tryApplyListeners()) {
       Set<String> missing = new TreeSet<>(rdsNames(merged(staticListeners, dynamic)));
-      missing.removeAll(routes.keySet());
+      missing.removeIf(name -> routes.containsKey(name) && warm(name));
       log.accept(
           "holding LDS version " + version + ": waiting for "
               + (pendingClusters != null ? "clusters to warm" : "route configurations " + missing));
@@ -209,10 +319,12 @@ public final class ConfigSequencer {
       return false;
     }
     Map<String, ListenerConfig> all = merged(staticListeners, pending.listeners());
-    if (!routes.keySet().containsAll(rdsNames(all))) {
-      return false;
+    for (String name : rdsNames(all)) {
+      if (!routes.containsKey(name) || !warm(name)) {
+        return false;
+      }
     }
-    targets.applyRouteConfigs(routes);
+    applyRoutes();
     pendingListeners = null;
     try {
       targets.applyListeners(List.copyOf(all.values()));
@@ -229,6 +341,16 @@ public final class ConfigSequencer {
     log.accept("applied " + describe(pending) + ": " + all.size() + " listeners");
     maybeInitialized();
     return true;
+  }
+
+  private static boolean underAny(Set<String> routeNames, String virtualHostName) {
+    String owner = VirtualHostResource.routeConfigName(virtualHostName);
+    return owner != null && routeNames.contains(owner);
+  }
+
+  /** A held route configuration is warm unless it waits for its first VHDS response. */
+  private boolean warm(String routeName) {
+    return !routes.get(routeName).vhds() || vhdsServed.contains(routeName);
   }
 
   private static String describe(PendingListeners pending) {

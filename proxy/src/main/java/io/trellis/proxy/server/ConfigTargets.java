@@ -28,4 +28,7 @@ public interface ConfigTargets {
 
   /** The RDS names the pending and applied listeners need. */
   void subscribeRoutes(Set<String> routeNames);
+
+  /** The held, subscribed route configurations with {@code vhds}: their names are the VHDS subscription. */
+  void subscribeVirtualHosts(Set<String> routeNames);
 }

@@ -19,6 +19,7 @@ import io.trellis.proxy.config.cluster.ClusterConfig;
 import io.trellis.proxy.config.cluster.EndpointsConfig;
 import io.trellis.proxy.config.listener.ListenerConfig;
 import io.trellis.proxy.config.route.RouteConfig;
+import io.trellis.proxy.config.route.VirtualHostConfig;
 import io.trellis.proxy.listener.Listeners;
 import io.trellis.proxy.net.Transport;
 import io.trellis.proxy.stats.StatsStore;
@@ -36,6 +37,7 @@ import io.trellis.proxy.xds.SecretResource;
 import io.trellis.proxy.xds.SensitiveFields;
 import io.trellis.proxy.xds.TypeState;
 import io.trellis.proxy.xds.ValidationErrors;
+import io.trellis.proxy.xds.VirtualHostResource;
 import io.trellis.proxy.xds.XdsResourceType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -72,6 +74,15 @@ public final class ProxyServer implements AutoCloseable {
           ClusterLoadAssignmentResource.INSTANCE,
           ListenerResource.INSTANCE,
           RouteConfigurationResource.INSTANCE,
+          SecretResource.INSTANCE);
+  /** Delta ADS adds VHDS, after RDS (Envoy's push order). */
+  private static final List<XdsResourceType<?, ?>> DELTA_ADS_TYPES =
+      List.of(
+          ClusterResource.INSTANCE,
+          ClusterLoadAssignmentResource.INSTANCE,
+          ListenerResource.INSTANCE,
+          RouteConfigurationResource.INSTANCE,
+          VirtualHostResource.INSTANCE,
           SecretResource.INSTANCE);
 
   /**
@@ -239,6 +250,10 @@ public final class ProxyServer implements AutoCloseable {
     options.configLog().accept("admin listening on " + address.getAddress() + ":" + admin.port());
   }
 
+  private boolean deltaAds() {
+    return usesAds(bootstrap) && bootstrap.getDynamicResources().getAdsConfig().getApiType() == ApiConfigSource.ApiType.DELTA_GRPC;
+  }
+
   private void startAds() {
     if (!usesAds(bootstrap) || closing.get()) {
       return;
@@ -256,13 +271,13 @@ public final class ProxyServer implements AutoCloseable {
             .usePlaintext()
             .keepAliveTime(30, TimeUnit.SECONDS)
             .build();
-    boolean delta = config.getApiType() == ApiConfigSource.ApiType.DELTA_GRPC;
+    boolean delta = deltaAds();
     ads =
         new AdsClient(
             channel,
             bootstrap.getNode(),
             delta,
-            ADS_TYPES,
+            delta ? DELTA_ADS_TYPES : ADS_TYPES,
             Set.of(ClusterResource.TYPE_URL, ListenerResource.TYPE_URL),
             xdsExecutor,
             options.clock(),
@@ -397,6 +412,15 @@ public final class ProxyServer implements AutoCloseable {
         a.subscribe(RouteConfigurationResource.INSTANCE, routeNames);
       }
     }
+
+    @Override
+    public void subscribeVirtualHosts(Set<String> routeNames) {
+      AdsClient a = ads;
+      // Only delta streams carry VHDS; on state of the world a vhds route configuration is NACKed first.
+      if (a != null && deltaAds()) {
+        a.subscribe(VirtualHostResource.INSTANCE, routeNames);
+      }
+    }
   }
 
   /** ADS updates into the sequencer, with Envoy's update counters and one log line per NACK. */
@@ -408,7 +432,14 @@ public final class ProxyServer implements AutoCloseable {
         case "CDS" -> sequencer.onClusters(version, values(resources, ClusterConfig.class));
         case "EDS" -> sequencer.onEndpoints(version, values(resources, EndpointsConfig.class));
         case "LDS" -> failures = sequencer.onListeners(version, values(resources, ListenerConfig.class));
-        case "RDS" -> sequencer.onRoutes(version, values(resources, RouteConfig.class));
+        case "RDS" -> {
+          Map<String, RouteConfig> routes = values(resources, RouteConfig.class);
+          failures = deltaAds() ? List.of() : vhdsOnStateOfTheWorld(routes);
+          if (failures.isEmpty()) {
+            failures = sequencer.onRoutes(version, routes);
+          }
+        }
+        case "VHDS" -> failures = sequencer.onVirtualHosts(version, values(resources, VirtualHostConfig.class));
         case "SDS" -> failures = listeners.applySecrets(values(resources, io.trellis.proxy.tls.Secret.class));
         default -> throw new IllegalStateException("unexpected type " + type.typeUrl());
       }
@@ -419,8 +450,22 @@ public final class ProxyServer implements AutoCloseable {
       return failures;
     }
 
+    /** A route configuration with vhds cannot be completed on a state-of-the-world stream: NACK it. */
+    private static List<String> vhdsOnStateOfTheWorld(Map<String, RouteConfig> routes) {
+      List<String> errors = new ArrayList<>();
+      new java.util.TreeMap<>(routes).forEach((name, config) -> {
+        if (config.vhds()) {
+          errors.add("RouteConfiguration [" + name + "] vhds: " + VirtualHostResource.DELTA_ONLY);
+        }
+      });
+      return errors;
+    }
+
     @Override
     public void onRejected(XdsResourceType<?, ?> type, RejectedUpdate rejection) {
+      if (type == VirtualHostResource.INSTANCE) {
+        sequencer.onVirtualHostsRejected();
+      }
       stats.counter(statPrefix(type) + ".update_rejected").inc();
       stats.counter(statPrefix(type) + ".update_attempt").inc();
       options.configLog().accept("NACKed " + type.shortName() + " version " + rejection.version() + ": " + rejection.details());
@@ -447,6 +492,7 @@ public final class ProxyServer implements AutoCloseable {
         case "LDS" -> "listener_manager.lds";
         case "EDS" -> "cluster_manager.eds";
         case "SDS" -> "sds";
+        case "VHDS" -> "http.vhds";
         default -> "http.rds";
       };
     }
@@ -469,13 +515,14 @@ public final class ProxyServer implements AutoCloseable {
       AdsClient a = ads;
       ConfigDumps.Dynamic dynamic =
           a == null
-              ? new ConfigDumps.Dynamic(TypeState.EMPTY, Set.of(), TypeState.EMPTY, TypeState.EMPTY, TypeState.EMPTY)
+              ? new ConfigDumps.Dynamic(TypeState.EMPTY, Set.of(), TypeState.EMPTY, TypeState.EMPTY, TypeState.EMPTY, TypeState.EMPTY)
               : new ConfigDumps.Dynamic(
                   a.state(ClusterResource.INSTANCE),
                   sequencer.warmingClusters(),
                   a.state(ListenerResource.INSTANCE),
                   a.state(RouteConfigurationResource.INSTANCE),
-                  a.state(ClusterLoadAssignmentResource.INSTANCE));
+                  a.state(ClusterLoadAssignmentResource.INSTANCE),
+                  deltaAds() ? a.state(VirtualHostResource.INSTANCE) : TypeState.EMPTY);
       // Secrets last, as in Envoy's dump; private keys redacted everywhere (bootstrap, listeners, clusters).
       return SensitiveFields.redact(ConfigDumps.build(bootstrap, loaded, dynamic).toBuilder()
           .addConfigs(com.google.protobuf.Any.pack(SecretDumps.build(

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>All state lives on one serializing {@code executor} (injected, so tests control time); gRPC
  * callbacks hop onto it, and so do the {@link Listener} callbacks. LDS and CDS are wildcard
  * subscriptions; RDS and EDS subscriptions are set by the listener as listeners and clusters name
- * them ({@link #subscribe}).
+ * them ({@link #subscribe}); VHDS (delta only) is subscribed by route configuration name and a name
+ * covers every resource under it ({@link XdsResourceType#namespaced()}).
  */
 public final class AdsClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdsClient.class);
@@ -202,7 +203,7 @@ public final class AdsClient implements AutoCloseable {
     // Drop what is no longer named, as Envoy does when it unsubscribes.
     Map<String, ResourceEntry<?>> kept = new LinkedHashMap<>();
     sub.published.resources().forEach((name, entry) -> {
-      if (names.contains(name)) {
+      if (sub.covers(name)) {
         kept.put(name, entry);
       }
     });
@@ -299,7 +300,7 @@ public final class AdsClient implements AutoCloseable {
     }
     parsed.entries.forEach(next::put);
     if (!sub.wildcard) {
-      next.keySet().retainAll(sub.names);
+      next.keySet().removeIf(name -> !sub.covers(name));
     }
     acceptOrNack(sub, response.getVersionInfo(), keepTimestamps(sub, next));
   }
@@ -316,6 +317,11 @@ public final class AdsClient implements AutoCloseable {
     List<Any> protos = new ArrayList<>();
     Map<String, String> versions = new HashMap<>();
     for (Resource r : response.getResourcesList()) {
+      if (sub.type.namespaced() && !sub.covers(r.getName())) {
+        // Under no subscribed namespace (e.g. sent before an unsubscribe reached the server): ignored,
+        // valid or not, as Envoy ignores virtual hosts of route configurations it no longer holds.
+        continue;
+      }
       protos.add(r.getResource());
       versions.put(r.getName(), r.getVersion());
     }
@@ -334,7 +340,7 @@ public final class AdsClient implements AutoCloseable {
                     name, versions.getOrDefault(name, version), entry.proto(), entry.value(), entry.lastUpdated())));
     response.getRemovedResourcesList().forEach(next::remove);
     if (!sub.wildcard) {
-      next.keySet().retainAll(sub.names);
+      next.keySet().removeIf(name -> !sub.covers(name));
     }
     acceptOrNack(sub, version, keepTimestamps(sub, next));
   }
@@ -492,6 +498,18 @@ public final class AdsClient implements AutoCloseable {
     Subscription(XdsResourceType<?, ?> type, boolean wildcard) {
       this.type = type;
       this.wildcard = wildcard;
+    }
+
+    /**
+     * Whether a resource named {@code name} is subscribed: by its own name, or for a namespaced type
+     * (VHDS) by the name before its last {@code /}. Anything else a response carries is ignored.
+     */
+    boolean covers(String name) {
+      if (!type.namespaced()) {
+        return names.contains(name);
+      }
+      int slash = name.lastIndexOf('/');
+      return slash > 0 && names.contains(name.substring(0, slash));
     }
   }
 

@@ -72,11 +72,18 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
 
   @Override
   public RouteConfig parse(RouteConfiguration proto, ValidationErrors errors) {
-    return convert(proto, errors);
+    return convert(proto, errors, true);
   }
 
-  /** Converts a route configuration, recording problems below {@code errors}' path. */
+  /**
+   * Converts a route configuration inline in an HTTP connection manager, recording problems below
+   * {@code errors}' path; {@code vhds} is refused there (Envoy serves VHDS only to RDS configurations).
+   */
   static RouteConfig convert(RouteConfiguration proto, ValidationErrors errors) {
+    return convert(proto, errors, false);
+  }
+
+  private static RouteConfig convert(RouteConfiguration proto, ValidationErrors errors, boolean overRds) {
     int before = errors.messages().size();
     List<VirtualHostConfig> hosts = new ArrayList<>();
     for (int i = 0; i < proto.getVirtualHostsCount(); i++) {
@@ -95,15 +102,23 @@ public final class RouteConfigurationResource implements XdsResourceType<RouteCo
             proto.getResponseHeadersToRemoveList(),
             errors);
     if (proto.hasVhds()) {
-      errors.at("vhds").add("VHDS is not supported");
+      if (!overRds) {
+        errors.at("vhds").add("only a route configuration received over RDS can use VHDS");
+      } else if (!proto.getVhds().getConfigSource().hasAds()) {
+        var source = proto.getVhds().getConfigSource().getConfigSourceSpecifierCase();
+        String given = source == io.envoyproxy.envoy.config.core.v3.ConfigSource.ConfigSourceSpecifierCase.CONFIGSOURCESPECIFIER_NOT_SET
+            ? "none" : source.name().toLowerCase();
+        errors.at("vhds.config_source").add(given + " (expected: ads; " + VirtualHostResource.DELTA_ONLY + ")");
+      }
     }
     if (errors.messages().size() > before) {
       return null;
     }
-    return errors.build(() -> new RouteConfig(proto.getName(), hosts, headers));
+    return errors.build(() -> new RouteConfig(proto.getName(), hosts, headers, proto.hasVhds()));
   }
 
-  private static VirtualHostConfig virtualHost(VirtualHost vh, ValidationErrors errors) {
+  /** Converts one virtual host (inline, or a VHDS resource), recording problems below {@code errors}' path. */
+  static VirtualHostConfig virtualHost(VirtualHost vh, ValidationErrors errors) {
     int before = errors.messages().size();
     List<Route> routes = new ArrayList<>();
     for (int i = 0; i < vh.getRoutesCount(); i++) {

@@ -31,6 +31,15 @@ public interface XdsResourceType<M extends Message, T> {
    */
   boolean allResourcesInEachResponse();
 
+  /**
+   * Whether a subscribed name {@code N} covers every resource named {@code N/...} (split at the last
+   * {@code /}) rather than only the resource named {@code N}: VHDS, where the proxy subscribes by route
+   * configuration name, as Envoy does.
+   */
+  default boolean namespaced() {
+    return false;
+  }
+
   String name(M proto);
 
   /** Converts a validated proto; returns {@code null} and records why when it is not valid. */

@@ -33,6 +33,8 @@ class ConfigSequencerTest {
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final AtomicBoolean initialized = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicReference<Map<String, RouteConfig>> appliedRoutes =
+      new java.util.concurrent.atomic.AtomicReference<>(Map.of());
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
 
   private final ConfigTargets targets =
@@ -50,6 +52,7 @@ class ConfigSequencerTest {
         @Override
         public void applyRouteConfigs(Map<String, RouteConfig> routes) {
           calls.add("routes " + routes.keySet().stream().sorted().toList());
+          appliedRoutes.set(Map.copyOf(routes));
         }
 
         @Override
@@ -65,6 +68,11 @@ class ConfigSequencerTest {
         @Override
         public void subscribeRoutes(Set<String> names) {
           calls.add("subscribe RDS " + names.stream().sorted().toList());
+        }
+
+        @Override
+        public void subscribeVirtualHosts(Set<String> names) {
+          calls.add("subscribe VHDS " + names.stream().sorted().toList());
         }
       };
 
@@ -156,6 +164,9 @@ class ConfigSequencerTest {
 
           @Override
           public void subscribeRoutes(Set<String> names) {}
+
+          @Override
+          public void subscribeVirtualHosts(Set<String> names) {}
         };
     ConfigSequencer s = new ConfigSequencer(failing, List.of(), List.of(), true, executor, Duration.ofMinutes(1), log::add, () -> {});
     s.start();
@@ -184,5 +195,92 @@ class ConfigSequencerTest {
     s.start();
     assertThat(calls).containsExactly("clusters [backend]", "listeners []");
     assertThat(initialized).isTrue();
+  }
+
+  static VirtualHostConfig host(String name, String domain, String cluster) {
+    return new VirtualHostConfig(name, List.of(domain), List.of(new Route("", RouteMatch.prefix("/"), ForwardAction.to(cluster))));
+  }
+
+  static RouteConfig vhdsRoute(String name, VirtualHostConfig... inline) {
+    return new RouteConfig(name, List.of(inline), null, true);
+  }
+
+  private List<String> hostNames(String route) {
+    return appliedRoutes.get().get(route).virtualHosts().stream().map(VirtualHostConfig::name).toList();
+  }
+
+  @Test
+  void aVhdsRouteConfigurationWarmsUntilItsFirstVhdsResponseThenServesTheMergedHosts() {
+    ConfigSequencer s = sequencer(List.of(), true, Duration.ofMinutes(1));
+    s.start();
+    s.onClusters("1", Map.of());
+    s.onListeners("1", Map.of("ingress", rdsListener("ingress", "8080")));
+    calls.clear();
+
+    assertThat(s.onRoutes("1", Map.of("8080", vhdsRoute("8080")))).isEmpty();
+    // Subscribed by the route configuration's name; the listener waits for the answer.
+    assertThat(calls).containsExactly("subscribe VHDS [8080]");
+    assertThat(initialized).isFalse();
+
+    assertThat(s.onVirtualHosts("v1", Map.of("8080/b", host("8080/b", "b.example", "b"), "8080/a", host("8080/a", "a.example", "a"))))
+        .isEmpty();
+    assertThat(calls).containsExactly("subscribe VHDS [8080]", "routes [8080]", "listeners [ingress]");
+    assertThat(initialized).isTrue();
+    assertThat(hostNames("8080")).containsExactly("8080/a", "8080/b");
+    calls.clear();
+
+    // An RDS update keeps the VHDS hosts, after its own inline ones.
+    assertThat(s.onRoutes("2", Map.of("8080", vhdsRoute("8080", host("inline", "inline.example", "c"))))).isEmpty();
+    assertThat(calls).containsExactly("routes [8080]");
+    assertThat(hostNames("8080")).containsExactly("inline", "8080/a", "8080/b");
+
+    // A VHDS host whose domain clashes is refused and changes nothing.
+    List<String> clash =
+        s.onVirtualHosts("v2", Map.of("8080/a", host("8080/a", "a.example", "a"), "8080/c", host("8080/c", "inline.example", "c")));
+    assertThat(clash).singleElement().asString()
+        .contains("RouteConfiguration [8080]")
+        .contains("virtual_hosts[8080/c].domains: 'inline.example' (expected: unique across virtual hosts)");
+    assertThat(hostNames("8080")).containsExactly("inline", "8080/a", "8080/b");
+
+    // A removed host is gone; hosts of route configurations not subscribed are ignored.
+    assertThat(s.onVirtualHosts("v3", Map.of("8080/a", host("8080/a", "a.example", "a"), "9090/x", host("9090/x", "x.example", "x"))))
+        .isEmpty();
+    assertThat(hostNames("8080")).containsExactly("inline", "8080/a");
+    assertThat(log).contains("applied VHDS version v3: 1 virtual hosts");
+  }
+
+  @Test
+  void anRdsUpdateWhoseInlineHostsClashWithHeldVhdsHostsIsRefused() {
+    ConfigSequencer s = sequencer(List.of(), true, Duration.ofMinutes(1));
+    s.start();
+    s.onClusters("1", Map.of());
+    s.onListeners("1", Map.of("ingress", rdsListener("ingress", "8080")));
+    s.onRoutes("1", Map.of("8080", vhdsRoute("8080")));
+    s.onVirtualHosts("v1", Map.of("8080/a", host("8080/a", "a.example", "a")));
+    assertThat(s.onRoutes("2", Map.of("8080", vhdsRoute("8080", host("inline", "a.example", "c")))))
+        .singleElement().asString().contains("'a.example' (expected: unique across virtual hosts)");
+    assertThat(hostNames("8080")).containsExactly("8080/a");
+  }
+
+  @Test
+  void aRejectedFirstVhdsResponseStillAnswersTheSubscriptionAndUnsubscribingDropsTheHosts() {
+    ConfigSequencer s = sequencer(List.of(), true, Duration.ofMinutes(1));
+    s.start();
+    s.onClusters("1", Map.of());
+    s.onListeners("1", Map.of("ingress", rdsListener("ingress", "8080")));
+    s.onRoutes("1", Map.of("8080", vhdsRoute("8080", host("inline", "inline.example", "c"))));
+    assertThat(initialized).isFalse();
+    s.onVirtualHostsRejected();
+    assertThat(initialized).isTrue();
+    assertThat(hostNames("8080")).containsExactly("inline");
+    s.onVirtualHosts("v1", Map.of("8080/a", host("8080/a", "a.example", "a")));
+    assertThat(hostNames("8080")).containsExactly("inline", "8080/a");
+    calls.clear();
+
+    // The listener moves to another route configuration: 8080 is no longer subscribed, nor its hosts.
+    s.onListeners("2", Map.of("ingress", rdsListener("ingress", "9090")));
+    assertThat(calls).containsExactly("subscribe RDS [9090]", "subscribe VHDS []");
+    s.onRoutes("2", Map.of("9090", route("9090", "web")));
+    assertThat(appliedRoutes.get()).containsOnlyKeys("9090");
   }
 }
