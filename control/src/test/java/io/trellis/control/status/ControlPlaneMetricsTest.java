@@ -20,6 +20,7 @@ class ControlPlaneMetricsTest {
     m.pushed(node, XdsType.CLUSTER.typeUrl(), 3);
     m.pushed(node, XdsType.CLUSTER.typeUrl(), 3);
     m.pushed(node, XdsType.ROUTE.typeUrl(), 1);
+    m.pushed(node, XdsType.VIRTUAL_HOST.typeUrl(), 1);
     m.nacked(node, XdsType.ROUTE.typeUrl(), "bad route");
     m.converged(node, Duration.ofMillis(300));
     m.pushTime(node, Duration.ofMillis(5));
@@ -31,6 +32,7 @@ class ControlPlaneMetricsTest {
         .contains("pilot_xds_pushes{type=\"cds\"} 2.0")
         .contains("pilot_xds_pushes{type=\"rds\"} 1.0")
         .contains("pilot_xds_pushes{type=\"eds\"} 0.0")
+        .contains("pilot_xds_pushes{type=\"vhds\"} 1.0")
         .contains("pilot_total_xds_rejects{type=\"rds\"} 1.0")
         .contains("pilot_proxy_convergence_time_bucket{le=\"0.1\"} 0")
         .contains("pilot_proxy_convergence_time_bucket{le=\"0.5\"} 1")
