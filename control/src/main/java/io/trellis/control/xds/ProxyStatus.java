@@ -10,8 +10,8 @@ import java.util.Map;
  * @param streamId the server's id for the stream (a proxy that reconnects gets a new one)
  * @param delta whether the stream speaks the delta protocol
  * @param connectedAt when the stream opened
- * @param types one entry for each of CDS, EDS, LDS, RDS (and any other type the proxy asked for),
- *     keyed by type URL, in push order
+ * @param types one entry for each of CDS, EDS, LDS, RDS, VHDS on a delta stream (VHDS exists only
+ *     there), and any other type the proxy asked for, keyed by type URL, in push order
  */
 public record ProxyStatus(
     ProxyNode node, long streamId, boolean delta, Instant connectedAt, Map<String, TypeStatus> types) {
