@@ -257,6 +257,30 @@ class VhdsXdsServerTest {
   }
 
   @Test
+  void aReconnectingProxyGetsOnlyTheVirtualHostsItLacks() {
+    String payHash;
+    try (AdsTestClient c = AdsTestClient.delta(server.port(), node(DELTA_ID))) {
+      payHash =
+          subscribe(c).getResourcesList().stream().filter(r -> r.getName().equals(PAY_HOST)).findFirst().orElseThrow().getVersion();
+    }
+    try (AdsTestClient c = AdsTestClient.delta(server.port(), node(DELTA_ID))) {
+      c.deltaRequest(
+          req(XdsType.VIRTUAL_HOST)
+              .addResourceNamesSubscribe("8080")
+              .putInitialResourceVersions(PAY_HOST, payHash)
+              .putInitialResourceVersions("8080/cart.shop.svc.cluster.local:8080", "stale")
+              .putInitialResourceVersions("8080/gone.shop.svc.cluster.local:8080", "x")
+              .putInitialResourceVersions("9090/other:9090", "x"));
+      DeltaDiscoveryResponse r = next(c, XdsType.VIRTUAL_HOST);
+      assertThat(r.getResourcesList())
+          .extracting(Resource::getName)
+          .containsExactlyInAnyOrder("8080/cart.shop.svc.cluster.local:8080", "8080/ship.shop.svc.cluster.local:8080", "8080/allow_any");
+      // What it has under the subscribed name and should not: removed; other names are not ours to judge.
+      assertThat(r.getRemovedResourcesList()).containsExactly("8080/gone.shop.svc.cluster.local:8080");
+    }
+  }
+
+  @Test
   void deltaProxiesOfOneShapeShareTheirVirtualHostMaps() {
     String other = "sidecar~10.0.0.3~client-2.client~client.svc.cluster.local";
     try (AdsTestClient a = AdsTestClient.delta(server.port(), node(DELTA_ID));
