@@ -52,6 +52,12 @@ class LoopbackMeshTest extends BookinfoMeshContract {
       assertThat(r[0]).isEqualTo("0");
       assertThat(r[1].lines().filter(l -> l.contains("SIDECAR") && l.contains("SYNCED")).count()).isEqualTo(6);
       assertThat(r[1]).contains("ROUTER");
+      // the mesh's proxies speak delta ADS, so their virtual hosts come over VHDS: CDS, LDS, EDS,
+      // RDS and VHDS all SYNCED on every proxy
+      assertThat(r[1].lines().findFirst().orElseThrow()).contains("VHDS");
+      assertThat(r[1].lines().filter(l -> l.contains("SIDECAR") || l.contains("ROUTER")))
+          .hasSize(7)
+          .allSatisfy(l -> assertThat(l.split("SYNCED", -1).length - 1).as(l).isEqualTo(5));
     });
   }
 
