@@ -146,6 +146,32 @@ public final class DeltaAdsTestServer implements AutoCloseable {
     pushAll();
   }
 
+  /**
+   * Sends {@code message} as {@code name} on every stream at once, whatever the stream subscribed: what
+   * a client sees when a response crosses its unsubscribe. Returns the nonces used.
+   */
+  public synchronized List<String> sendUnsolicited(String typeUrl, String name, Message message) {
+    List<String> sent = new ArrayList<>();
+    for (TypeStreams stream : streams) {
+      String nonce = Long.toString(++nonces);
+      DeltaDiscoveryResponse response =
+          DeltaDiscoveryResponse.newBuilder()
+              .setTypeUrl(typeUrl)
+              .setNonce(nonce)
+              .setSystemVersionInfo("v" + nonce)
+              .addResources(Resource.newBuilder().setName(name).setVersion("unsolicited").setResource(Any.pack(message)))
+              .build();
+      Subscribed sub = stream.types.get(typeUrl);
+      if (sub != null) {
+        sub.pendingNonce = nonce;
+      }
+      responses.add(response);
+      stream.out.onNext(response);
+      sent.add(nonce);
+    }
+    return sent;
+  }
+
   public List<DeltaDiscoveryRequest> requests() {
     return requests;
   }
