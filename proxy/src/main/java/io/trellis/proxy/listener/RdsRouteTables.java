@@ -14,16 +14,27 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RdsRouteTables {
   private final Map<String, AtomicReference<RouteTable>> tables = new ConcurrentHashMap<>();
+  /** The configurations the current tables were compiled from; written by {@link #apply} only. */
+  private volatile Map<String, RouteConfig> compiledFrom = Map.of();
 
   RouteTableSource source(String name) {
     AtomicReference<RouteTable> ref = tables.computeIfAbsent(name, n -> new AtomicReference<>(RouteTable.EMPTY));
     return ref::get;
   }
 
-  /** Replaces every table (state of the world): names not in {@code configs} become empty. */
+  /**
+   * Replaces every table (state of the world): names not in {@code configs} become empty. A
+   * configuration equal to the one its current table was compiled from keeps that table, so an update
+   * of one route configuration (or one VHDS virtual host) does not recompile the others.
+   */
   void apply(Map<String, RouteConfig> configs) {
     Map<String, RouteTable> compiled = new java.util.HashMap<>();
-    configs.forEach((name, config) -> compiled.put(name, RouteTable.compile(config)));
+    Map<String, RouteConfig> previous = compiledFrom;
+    configs.forEach((name, config) -> {
+      RouteTable current = current(name);
+      compiled.put(name, current != null && config.equals(previous.get(name)) ? current : RouteTable.compile(config));
+    });
+    compiledFrom = Map.copyOf(configs);
     compiled.forEach((name, table) -> tables.computeIfAbsent(name, n -> new AtomicReference<>(RouteTable.EMPTY)).set(table));
     tables.forEach((name, ref) -> {
       if (!compiled.containsKey(name)) {
