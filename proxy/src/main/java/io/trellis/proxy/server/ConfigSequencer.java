@@ -248,11 +248,6 @@ public final class ConfigSequencer {
     targets.applyRouteConfigs(appliedRoutes);
   }
 
-  /** The route configurations the runtime has (VHDS virtual hosts merged in); safe from the executor only. */
-  Map<String, RouteConfig> appliedRoutes() {
-    return appliedRoutes;
-  }
-
   /**
    * Returns why the listeners could not be applied when they were applied at once and failed (the
    * caller NACKs), or an empty list (applied, or held until clusters and routes are ready).
@@ -267,7 +262,7 @@ public final class ConfigSequencer {
       missing.removeIf(name -> routes.containsKey(name) && warm(name));
       log.accept(
           "holding LDS version " + version + ": waiting for "
-              + (pendingClusters != null ? "clusters to warm" : "route configurations " + missing));
+              + (pendingClusters != null ? "clusters to warm" : "route configurations (RDS, and VHDS for those with vhds) " + missing));
     }
     String failure = listenerFailure;
     listenerFailure = null;

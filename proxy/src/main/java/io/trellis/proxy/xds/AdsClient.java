@@ -327,6 +327,17 @@ public final class AdsClient implements AutoCloseable {
     }
     String version = response.getSystemVersionInfo().isEmpty() ? response.getNonce() : response.getSystemVersionInfo();
     Parsed parsed = parse(sub.type, protos, version);
+    if (sub.type.namespaced() && parsed.errors.isEmpty()) {
+      // Held by the message's name, removed by the resource's: the two must agree, or a removal would
+      // miss the host it names.
+      for (Resource r : response.getResourcesList()) {
+        if (versions.containsKey(r.getName()) && !parsed.entries.containsKey(r.getName()) && !parsed.failed.containsKey(r.getName())) {
+          parsed.errors.add(sub.type.kind() + " [" + r.getName() + "]: resource name differs from the message's name (expected: the same"
+              + " <route configuration name>/<virtual host name> in both)");
+          parsed.failed.put(r.getName(), r.getResource());
+        }
+      }
+    }
     if (!parsed.errors.isEmpty()) {
       reject(sub, version, parsed);
       return;

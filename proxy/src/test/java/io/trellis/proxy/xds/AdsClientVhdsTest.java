@@ -109,6 +109,16 @@ class AdsClientVhdsTest {
     assertThat(((io.trellis.proxy.config.route.VirtualHostConfig) held.resources().get("8080/a").value()).domains()).containsExactly("a.example");
     assertThat(held.lastRejection().failedResources()).containsOnlyKeys("8080/b");
 
+    // A resource whose name is not its message's name is refused too (removals go by resource name).
+    server.put(VirtualHostResource.TYPE_URL, Map.of("8080/c", host("8080/other", "c.example")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> vhdsRequests().stream().filter(DeltaDiscoveryRequest::hasErrorDetail).count() == 2);
+    assertThat(vhdsRequests().stream().filter(DeltaDiscoveryRequest::hasErrorDetail).toList().getLast().getErrorDetail().getMessage())
+        .isEqualTo("VirtualHost [8080/c]: resource name differs from the message's name (expected: the same"
+            + " <route configuration name>/<virtual host name> in both)");
+    assertThat(client.state(VirtualHostResource.INSTANCE).resources()).containsOnlyKeys("8080/a", "8080/b");
+
     // Unsubscribing the name drops every host under it and tells the server.
     client.subscribe(VirtualHostResource.INSTANCE, Set.of());
     await().atMost(Duration.ofSeconds(10)).until(() -> client.state(VirtualHostResource.INSTANCE).resources().isEmpty());
