@@ -69,6 +69,8 @@ final class E2eMesh implements AutoCloseable {
   private final int gatewayPort;
   private final int reviewsPort;
   private TrellisProcess controlPlane;
+  /** Whether proxies started by {@link #startProxy} speak delta ADS (and so get virtual hosts over VHDS). */
+  private boolean delta;
 
   /**
    * Starts the backends (a, b, v1, v2, reviews-v1, reviews-v2), picks the listener ports and
@@ -209,6 +211,15 @@ final class E2eMesh implements AutoCloseable {
                 "--labels", "istio=ingressgateway,app=istio-ingressgateway", "--admin-port", String.valueOf(adminPort))));
   }
 
+  /**
+   * Proxies started from now on use delta ADS ({@code api_type: DELTA_GRPC}), as {@code trellis up}'s
+   * do: their route configurations' virtual hosts arrive over VHDS.
+   */
+  E2eMesh useDelta() {
+    delta = true;
+    return this;
+  }
+
   /** {@code trellis proxy} as the ingress gateway (labels {@code istio: ingressgateway}). */
   TrellisProcess startGateway(int adminPort) throws IOException {
     NodeIdentity id =
@@ -237,7 +248,7 @@ final class E2eMesh implements AutoCloseable {
    * with {@code trellis proxy --bootstrap}.
    */
   private TrellisProcess startProxy(String name, NodeIdentity id, int adminPort, Map<String, String> extra) throws IOException {
-    Bootstrap b = XdsBootstrap.create(id, "127.0.0.1", xdsPort, "127.0.0.1", adminPort, false);
+    Bootstrap b = XdsBootstrap.create(id, "127.0.0.1", xdsPort, "127.0.0.1", adminPort, delta);
     Struct.Builder md = b.getNode().getMetadata().toBuilder();
     md.putFields(LocalNode.MODE, Value.newBuilder().setStringValue(LocalNode.Mode.LOOPBACK.name()).build());
     md.putFields(LocalNode.MESH_IP, Value.newBuilder().setStringValue("127.0.0.1").build());
