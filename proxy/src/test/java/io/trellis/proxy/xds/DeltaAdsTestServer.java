@@ -92,32 +92,7 @@ public final class DeltaAdsTestServer implements AutoCloseable {
 
   /** An Envoy bootstrap (YAML) with delta ADS to this server for LDS and CDS. */
   public String deltaBootstrap(String node) {
-    return """
-        node: %s
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: 0}}}
-        static_resources:
-          clusters:
-          - name: xds_cluster
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds_cluster
-              endpoints:
-              - lb_endpoints:
-                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        dynamic_resources:
-          ads_config:
-            api_type: DELTA_GRPC
-            transport_api_version: V3
-            grpc_services: [{envoy_grpc: {cluster_name: xds_cluster}}]
-          lds_config: {ads: {}, resource_api_version: V3}
-          cds_config: {ads: {}, resource_api_version: V3}
-        """
-        .formatted(node, port());
+    return AdsBootstrapYaml.of(node, port(), "DELTA_GRPC");
   }
 
   /** Sets (adds or replaces) resources of a type, by name, and pushes the change. */

@@ -62,32 +62,7 @@ public final class TestControlPlane implements AutoCloseable {
    * (flow style), LDS and CDS come over ADS.
    */
   public String adsBootstrap(String node) {
-    return """
-        node: %s
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: 0}}}
-        static_resources:
-          clusters:
-          - name: xds_cluster
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds_cluster
-              endpoints:
-              - lb_endpoints:
-                - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services: [{envoy_grpc: {cluster_name: xds_cluster}}]
-          lds_config: {ads: {}, resource_api_version: V3}
-          cds_config: {ads: {}, resource_api_version: V3}
-        """
-        .formatted(node, port());
+    return AdsBootstrapYaml.of(node, port(), "GRPC");
   }
 
   public int port() {
