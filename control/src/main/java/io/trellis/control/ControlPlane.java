@@ -145,7 +145,14 @@ public final class ControlPlane implements AutoCloseable {
       closeables.add(store);
 
       metrics = new ControlPlaneMetrics();
-      xds = XdsServer.builder().host(o.xdsHost()).port(o.xdsPort()).observer(metrics).clock(clock).start();
+      xds =
+          XdsServer.builder()
+              .host(o.xdsHost())
+              .port(o.xdsPort())
+              .observer(metrics)
+              .clock(clock)
+              .responseBudget(XdsServer.defaultResponseBudget())
+              .start();
       closeables.add(xds);
 
       PushDebouncer debouncer =

@@ -25,10 +25,14 @@ import java.util.Locale;
  *       acknowledged everything it caused;
  *   <li>{@code pilot_total_xds_rejects{type}} — responses proxies rejected (NACKs);
  *   <li>{@code pilot_xds} — connected proxies;
- *   <li>{@code trellis_config_rejections} — config inputs currently refused (files, applies).
+ *   <li>{@code trellis_config_rejections} — config inputs currently refused (files, applies);
+ *   <li>{@code trellis_xds_response_bytes_in_flight} — serialized response bytes counted against
+ *       the xDS server's response budget (sent, not yet answered or drained);
+ *   <li>{@code trellis_xds_pushes_waiting_for_budget} — streams whose next response waits for it;
+ *   <li>{@code trellis_xds_budget_waits} — responses that had to wait for it, by type.
  * </ul>
  *
- * <p>The two counters are registered as gauges that only go up: the Prometheus client appends
+ * <p>The counters are registered as gauges that only go up: the Prometheus client appends
  * {@code _total} to counter names, and Istio's names have no such suffix. PromQL's {@code rate()}
  * works on them all the same.
  */
@@ -38,6 +42,9 @@ public final class ControlPlaneMetrics implements XdsObserver {
   private final Gauge rejects;
   private final Gauge connected;
   private final Gauge configRejections;
+  private final Gauge bytesInFlight;
+  private final Gauge pushesWaiting;
+  private final Gauge budgetWaits;
   private final Histogram pushTime;
   private final Histogram convergence;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -62,6 +69,22 @@ public final class ControlPlaneMetrics implements XdsObserver {
             .name("trellis_config_rejections")
             .help("Configuration inputs (files, applies) currently rejected; their last good version stays in force.")
             .register(registry);
+    bytesInFlight =
+        Gauge.builder()
+            .name("trellis_xds_response_bytes_in_flight")
+            .help("Serialized xDS response bytes sent and not yet answered by the proxy or drained from its stream.")
+            .register(registry);
+    pushesWaiting =
+        Gauge.builder()
+            .name("trellis_xds_pushes_waiting_for_budget")
+            .help("xDS streams whose next response waits for the server's response budget.")
+            .register(registry);
+    budgetWaits =
+        Gauge.builder()
+            .name("trellis_xds_budget_waits")
+            .help("xDS responses that had to wait for the server's response budget, by type.")
+            .labelNames("type")
+            .register(registry);
     pushTime =
         Histogram.builder()
             .name("pilot_xds_push_time")
@@ -79,6 +102,7 @@ public final class ControlPlaneMetrics implements XdsObserver {
     for (XdsType t : XdsType.values()) {
       pushes.labelValues(label(t.typeUrl())).set(0);
       rejects.labelValues(label(t.typeUrl())).set(0);
+      budgetWaits.labelValues(label(t.typeUrl())).set(0);
     }
   }
 
@@ -117,6 +141,17 @@ public final class ControlPlaneMetrics implements XdsObserver {
   @Override
   public void converged(ProxyNode node, Duration sinceChange) {
     convergence.observe(seconds(sinceChange));
+  }
+
+  @Override
+  public void responseBudget(long bytes, int waiting) {
+    bytesInFlight.set(bytes);
+    pushesWaiting.set(waiting);
+  }
+
+  @Override
+  public void waitedForBudget(ProxyNode node, String typeUrl) {
+    budgetWaits.labelValues(label(typeUrl)).inc();
   }
 
   /** Sets the number of config inputs currently rejected. */

@@ -3,6 +3,7 @@ package io.trellis.control.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,14 @@ final class DeltaConnection extends ProxyConnection {
   DeltaConnection(long streamId, XdsServer server, StreamObserver<DeltaDiscoveryResponse> out) {
     super(streamId, server);
     this.out = out;
+    if (out instanceof ServerCallStreamObserver<DeltaDiscoveryResponse> call) {
+      call.setOnReadyHandler(this::transportReady);
+    }
+  }
+
+  @Override
+  boolean transportWritable() {
+    return !(out instanceof ServerCallStreamObserver<DeltaDiscoveryResponse> call) || call.isReady();
   }
 
   @Override
@@ -110,6 +119,7 @@ final class DeltaConnection extends ProxyConnection {
 
   @Override
   void push(TypeState st, boolean initial, Instant triggeredAt) {
+    initial |= st.initialOwed;
     if (!initial && !st.dirty && unchangedSinceLastDiff(st)) {
       return;
     }
@@ -128,7 +138,10 @@ final class DeltaConnection extends ProxyConnection {
       noteChange(triggeredAt);
       return;
     }
-    String nonce = nextNonce();
+    if (!maySend(st, initial, triggeredAt)) {
+      return;
+    }
+    String nonce = peekNonce();
     String version = versionOf(st, desired);
     DeltaDiscoveryResponse.Builder resp =
         DeltaDiscoveryResponse.newBuilder()
@@ -139,9 +152,16 @@ final class DeltaConnection extends ProxyConnection {
     for (XdsResources.Resource r : toSend) {
       resp.addResources(r.deltaResource());
     }
+    var response = resp.build();
+    long bytes = response.getSerializedSize();
+    if (!reserve(st, bytes, initial, triggeredAt)) {
+      return;
+    }
+    nextNonce();
     // The proxy now has every desired resource (sent, or unchanged) and none of the removed ones.
     holds(st, desired);
-    out.onNext(resp.build());
+    holdInFlight(st.typeUrl, nonce, bytes);
+    out.onNext(response);
     st.answerOwed = false;
     markDiffed(st);
     markSent(st, nonce, version, toSend.size(), triggeredAt);

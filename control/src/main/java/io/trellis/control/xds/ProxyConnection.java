@@ -40,6 +40,22 @@ abstract class ProxyConnection {
   private Instant unconvergedSince;
   private long nonceCounter;
 
+  // Flow control (see ResponseBudget): responses of this stream that hold budget, and why the
+  // stream's owed responses wait. While either flag is set every push of this stream is deferred
+  // (its type marked dirty), so responses still leave in push order when they resume.
+  private final List<InFlight> inFlight = new ArrayList<>(2);
+  private long inFlightSeq;
+  /** Queued in the server's response budget; {@link #granted} resumes the stream. */
+  private boolean awaitingBudget;
+  /** The transport's buffer for this stream is full; {@link #transportReady} resumes it. */
+  private boolean awaitingTransport;
+  /** Bytes the budget reserved for this stream's next response (when {@link #hasGrant}). */
+  private long grant;
+  private boolean hasGrant;
+
+  /** One sent response's bytes, held until answered, drained, expired or the stream closes. */
+  private record InFlight(long id, String typeUrl, String nonce, long bytes) {}
+
   ProxyConnection(long streamId, XdsServer server) {
     this.streamId = streamId;
     this.server = server;
@@ -47,6 +63,9 @@ abstract class ProxyConnection {
   }
 
   abstract boolean delta();
+
+  /** Whether gRPC would take another message on this stream without buffering it beyond its limit. */
+  abstract boolean transportWritable();
 
   /**
    * Sends this type's changes if there are any and no response of this type is outstanding;
@@ -137,6 +156,11 @@ abstract class ProxyConnection {
     return Long.toString(++nonceCounter);
   }
 
+  /** The nonce {@link #nextNonce} will return, for a response that may yet have to wait. */
+  final String peekNonce() {
+    return Long.toString(nonceCounter + 1);
+  }
+
   /** Records that a change is owed to the proxy, for convergence time. */
   final void noteChange(Instant triggeredAt) {
     if (triggeredAt != null && unconvergedSince == null) {
@@ -144,7 +168,151 @@ abstract class ProxyConnection {
     }
   }
 
+  /**
+   * Whether a response may be built and sent now. If not — an earlier response of this stream
+   * waits, or the transport's buffer is full — the type is owed and goes when the stream resumes.
+   */
+  final boolean maySend(TypeState st, boolean initial, Instant triggeredAt) {
+    if (!awaitingBudget && !awaitingTransport) {
+      if (transportWritable()) {
+        return true;
+      }
+      awaitingTransport = true;
+    }
+    owe(st, initial, triggeredAt);
+    return false;
+  }
+
+  /**
+   * Takes a built response's {@code bytes} from the server's budget (or the grant that resumed
+   * this stream); when the budget is spent the type is owed and the stream waits its turn.
+   */
+  final boolean reserve(TypeState st, long bytes, boolean initial, Instant triggeredAt) {
+    if (hasGrant) {
+      hasGrant = false;
+      server.budget().adjust(bytes - grant);
+      return true;
+    }
+    if (server.budget().tryAcquire(this, bytes)) {
+      return true;
+    }
+    awaitingBudget = true;
+    owe(st, initial, triggeredAt);
+    server.observer().waitedForBudget(node, st.typeUrl);
+    return false;
+  }
+
+  private void owe(TypeState st, boolean initial, Instant triggeredAt) {
+    st.dirty = true;
+    st.initialOwed |= initial;
+    noteChange(triggeredAt);
+  }
+
+  /**
+   * A reserved response goes out now: its bytes stay held until the proxy answers it, the stream
+   * drains, the stream closes, or the server's hold limit passes — whichever comes first. Called
+   * before the message is handed to gRPC, so a send that fails on a cancelled stream is released
+   * with the rest when the stream closes.
+   */
+  final void holdInFlight(String typeUrl, String nonce, long bytes) {
+    long id = ++inFlightSeq;
+    inFlight.add(new InFlight(id, typeUrl, nonce, bytes));
+    server.expireLater(this, id);
+  }
+
+  /** The proxy answered (ACK or NACK) this response: its bytes are no longer in flight. */
+  final void releaseAnswered(String nonce) {
+    for (int i = 0; i < inFlight.size(); i++) {
+      if (inFlight.get(i).nonce.equals(nonce)) {
+        server.budget().release(inFlight.remove(i).bytes);
+        return;
+      }
+    }
+  }
+
+  /** The proxy re-subscribed to a type from scratch: responses of it it will never answer. */
+  final void releaseType(String typeUrl) {
+    long bytes = 0;
+    for (var it = inFlight.iterator(); it.hasNext(); ) {
+      InFlight f = it.next();
+      if (f.typeUrl.equals(typeUrl)) {
+        bytes += f.bytes;
+        it.remove();
+      }
+    }
+    server.budget().release(bytes);
+  }
+
+  private void releaseAllInFlight() {
+    long bytes = 0;
+    for (InFlight f : inFlight) {
+      bytes += f.bytes;
+    }
+    inFlight.clear();
+    server.budget().release(bytes);
+  }
+
+  /**
+   * The hold limit of one response passed: a proxy that neither reads nor answers must not keep
+   * budget from every other proxy. It still gets nothing more while its transport stays full.
+   */
+  final synchronized void expire(long id) {
+    for (int i = 0; i < inFlight.size(); i++) {
+      if (inFlight.get(i).id == id) {
+        server.budget().release(inFlight.remove(i).bytes);
+        return;
+      }
+    }
+  }
+
+  /**
+   * gRPC's on-ready callback: the stream's transport buffer drained below its limit, so what was
+   * sent on it has left this process (to the socket or the proxy); its bytes are released, and
+   * pushes owed while the buffer was full go out.
+   */
+  final synchronized void transportReady() {
+    if (closed) {
+      return;
+    }
+    releaseAllInFlight();
+    if (awaitingTransport && transportWritable()) {
+      awaitingTransport = false;
+      pushOwed();
+    }
+  }
+
+  /** The budget reserved {@code bytes} for this stream: send what is owed, in push order. */
+  final synchronized void granted(long bytes) {
+    awaitingBudget = false;
+    grant = bytes;
+    hasGrant = true;
+    try {
+      if (!closed) {
+        pushOwed();
+      }
+    } finally {
+      if (hasGrant) { // nothing needed it (anymore), or the stream closed meanwhile
+        hasGrant = false;
+        server.budget().release(grant);
+      }
+    }
+  }
+
+  /** Sends every type owed while the stream waited, in push order, until it has to wait again. */
+  private void pushOwed() {
+    for (TypeState st : types.values()) {
+      if (awaitingBudget || awaitingTransport || closed) {
+        return;
+      }
+      if (st.subscribed && st.dirty && st.pendingNonce == null) {
+        push(st, st.initialOwed, null);
+      }
+    }
+    checkConverged();
+  }
+
   final void markSent(TypeState st, String nonce, String version, int count, Instant triggeredAt) {
+    st.initialOwed = false;
     st.pendingNonce = nonce;
     st.lastSentNonce = nonce;
     st.sentVersion = version;
@@ -156,6 +324,7 @@ abstract class ProxyConnection {
 
   /** The proxy answered the outstanding response of this type. */
   final void answered(TypeState st, String errorOrEmpty) {
+    releaseAnswered(st.pendingNonce);
     if (errorOrEmpty.isEmpty()) {
       st.ackedVersion = st.sentVersion;
       st.nackError = "";
@@ -325,7 +494,9 @@ abstract class ProxyConnection {
         return;
       }
       closed = true;
+      releaseAllInFlight();
     }
+    server.budget().cancel(this);
     server.unregister(this);
     if (node != null) {
       server.observer().disconnected(node);

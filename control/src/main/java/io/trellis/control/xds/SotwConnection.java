@@ -3,6 +3,7 @@ package io.trellis.control.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,14 @@ final class SotwConnection extends ProxyConnection {
   SotwConnection(long streamId, XdsServer server, StreamObserver<DiscoveryResponse> out) {
     super(streamId, server);
     this.out = out;
+    if (out instanceof ServerCallStreamObserver<DiscoveryResponse> call) {
+      call.setOnReadyHandler(this::transportReady);
+    }
+  }
+
+  @Override
+  boolean transportWritable() {
+    return !(out instanceof ServerCallStreamObserver<DiscoveryResponse> call) || call.isReady();
   }
 
   @Override
@@ -95,6 +104,7 @@ final class SotwConnection extends ProxyConnection {
       subscribe(st, wildcard, requested);
       st.diffedDigest = null;
       st.forgetHeld();
+      releaseType(st.typeUrl); // an outstanding response of this type will not be answered now
       st.pendingNonce = null;
       push(st, true, null);
       return;
@@ -133,6 +143,7 @@ final class SotwConnection extends ProxyConnection {
 
   @Override
   void push(TypeState st, boolean initial, Instant triggeredAt) {
+    initial |= st.initialOwed;
     if (!initial && !st.dirty && unchangedSinceLastDiff(st)) {
       return;
     }
@@ -161,17 +172,27 @@ final class SotwConnection extends ProxyConnection {
       noteChange(triggeredAt);
       return;
     }
-    String nonce = nextNonce();
+    if (!maySend(st, initial, triggeredAt)) {
+      return;
+    }
+    String nonce = peekNonce();
     String version = versionOf(st, desired);
     DiscoveryResponse.Builder resp =
         DiscoveryResponse.newBuilder().setTypeUrl(st.typeUrl).setVersionInfo(version).setNonce(nonce);
     for (XdsResources.Resource r : toSend) {
       resp.addResources(r.any());
     }
+    var response = resp.build();
+    long bytes = response.getSerializedSize();
+    if (!reserve(st, bytes, initial, triggeredAt)) {
+      return;
+    }
+    nextNonce();
     // What is sent plus what the proxy had unchanged is exactly what it wants; what is no longer
     // generated is forgotten, so it is sent again should it come back.
     holds(st, desired);
-    out.onNext(resp.build());
+    holdInFlight(st.typeUrl, nonce, bytes);
+    out.onNext(response);
     markDiffed(st);
     if (log.isDebugEnabled()) {
       log.debug("{} sent {} {} (nonce {}, version {})", node.id(), st.typeUrl, toSend.stream().map(XdsResources.Resource::name).toList(), nonce, version);

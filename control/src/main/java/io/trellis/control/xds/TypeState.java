@@ -52,8 +52,16 @@ final class TypeState {
   String sentVersion = "";
   /** Nonce of the response awaiting ACK/NACK; null when none is outstanding. */
   String pendingNonce;
-  /** A change arrived while a response was outstanding; send it when the proxy answers. */
+  /**
+   * A change is owed: it arrived while a response was outstanding (sent when the proxy answers),
+   * or while the stream waited for the response budget or its transport (sent when it resumes).
+   */
   boolean dirty;
+  /**
+   * The owed push answers a subscription (a wildcard type is answered even when empty): kept while
+   * the push waits for budget or the transport, so the wait does not lose that.
+   */
+  boolean initialOwed;
   /**
    * The proxy subscribed to a new namespace and must get a response for it even if there is
    * nothing to send, or it cannot tell that the subscription is served (a VHDS route

@@ -27,4 +27,14 @@ public interface XdsObserver {
 
   /** A proxy acknowledged everything sent for a change: time from the change to that moment. */
   default void converged(ProxyNode node, Duration sinceChange) {}
+
+  /**
+   * The server-wide response budget changed: {@code bytesInFlight} serialized response bytes are
+   * held (sent, not yet answered or drained), {@code pushesWaiting} streams wait for budget to send
+   * their next response. Called under the budget's lock, so calls arrive in order.
+   */
+  default void responseBudget(long bytesInFlight, int pushesWaiting) {}
+
+  /** A response of this type to this proxy had to wait for the response budget. */
+  default void waitedForBudget(ProxyNode node, String typeUrl) {}
 }

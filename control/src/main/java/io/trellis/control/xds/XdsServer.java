@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,15 +28,46 @@ import java.util.concurrent.TimeUnit;
  * response per type is outstanding per proxy: a change that arrives meanwhile waits for the ACK or
  * NACK and is then sent coalesced with any later ones. Debouncing bursts of changes is the caller's
  * job ({@code io.trellis.control.push}); this class pushes what it is given.
+ *
+ * <p>Bytes in flight are bounded twice: per stream by gRPC's flow control (nothing more is sent on
+ * a stream whose transport buffer is full until it drains), and server-wide by a {@link
+ * ResponseBudget} of serialized response bytes that waits FIFO across proxies. A response's bytes
+ * count until the proxy answers it, its stream drains or closes, or the hold limit passes.
  */
 public final class XdsServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 15010;
+
+  /**
+   * How long one response's bytes may count against the budget at most. The normal releases come
+   * sooner: the stream drains (seconds for the largest response to a busy proxy) or the proxy
+   * answers. This one is for a proxy that neither reads nor answers; it then still gets nothing
+   * more while its transport stays full, so what it pins in memory is one response, while the
+   * others' pushes wait at most this long for it.
+   */
+  public static final Duration DEFAULT_RESPONSE_HOLD_LIMIT = Duration.ofSeconds(30);
+
+  /**
+   * The default response budget: an eighth of the maximum heap, between 32 and 256 MiB. Responses
+   * in flight sit serialized in gRPC's off-heap buffers, which are outside the heap limit (Netty's
+   * own cap is as large as the heap) and, pooled, are not returned to the OS once grown: the
+   * budget is what keeps RSS near heap plus a fraction. 256 MiB is about 64 complete initial
+   * pushes of the benchmark's sidecars (CDS, EDS, LDS, RDS: some 4 MiB each) at once, far more
+   * than loopback or a network drains in the time it takes to generate the next ones, so sending
+   * stays busy; a small heap gets proportionally less.
+   */
+  public static long defaultResponseBudget() {
+    long eighth = Runtime.getRuntime().maxMemory() / 8;
+    return Math.clamp(eighth, 32L << 20, 256L << 20);
+  }
 
   private final Server grpc;
   private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
   private final Executor pushExecutor;
   private final ExecutorService ownedExecutor;
   private final ExecutorService callbackExecutor;
+  private final ScheduledExecutorService holdTimer;
+  private final ResponseBudget budget;
+  private final Duration holdLimit;
   private final XdsObserver observer;
   private final Clock clock;
   private final NameSetInterner names = new NameSetInterner();
@@ -63,6 +97,12 @@ public final class XdsServer implements AutoCloseable {
     int callbackThreads = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
     this.callbackExecutor =
         Executors.newFixedThreadPool(callbackThreads, Thread.ofPlatform().name("xds-stream-", 0).daemon().factory());
+    // Streams resumed by the budget run on the callback pool: never on the releasing thread
+    // (which holds another stream's lock), and where ACKs already push.
+    this.budget = new ResponseBudget(b.responseBudget, observer, callbackExecutor);
+    this.holdLimit = b.responseHoldLimit;
+    this.holdTimer =
+        Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("xds-hold-timer").daemon().factory());
     this.grpc =
         NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
             .executor(callbackExecutor)
@@ -142,6 +182,44 @@ public final class XdsServer implements AutoCloseable {
         ownedExecutor.shutdownNow();
       }
       callbackExecutor.shutdownNow();
+      holdTimer.shutdownNow();
+    }
+  }
+
+  /** Serialized response bytes sent and not yet answered, drained, expired or closed. */
+  public long responseBytesInFlight() {
+    return budget.inFlight();
+  }
+
+  /** Streams whose next response waits for the response budget. */
+  public int pushesWaitingForBudget() {
+    return budget.waiting();
+  }
+
+  /** Responses that had to wait for the response budget since the server started. */
+  public long budgetWaits() {
+    return budget.waits();
+  }
+
+  ResponseBudget budget() {
+    return budget;
+  }
+
+  /** Releases a response's bytes after the hold limit unless something released them before. */
+  void expireLater(ProxyConnection c, long id) {
+    try {
+      holdTimer.schedule(
+          () -> {
+            try {
+              callbackExecutor.execute(() -> c.expire(id));
+            } catch (RejectedExecutionException e) {
+              // closing: the stream releases everything as it closes
+            }
+          },
+          holdLimit.toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing: the stream releases everything as it closes
     }
   }
 
@@ -192,8 +270,33 @@ public final class XdsServer implements AutoCloseable {
     private Executor pushExecutor;
     private XdsObserver observer = XdsObserver.NONE;
     private Clock clock = Clock.systemUTC();
+    private long responseBudget = defaultResponseBudget();
+    private Duration responseHoldLimit = DEFAULT_RESPONSE_HOLD_LIMIT;
 
     private Builder() {}
+
+    /**
+     * Serialized response bytes that may be in flight across all streams (see {@link
+     * #defaultResponseBudget}); a response beyond it waits, and one larger than all of it goes
+     * when nothing else is in flight.
+     */
+    public Builder responseBudget(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("xDS response budget: " + bytes + " bytes (expected: > 0)");
+      }
+      this.responseBudget = bytes;
+      return this;
+    }
+
+    /** How long a response neither answered nor drained may count against the budget at most. */
+    public Builder responseHoldLimit(Duration limit) {
+      Objects.requireNonNull(limit, "limit");
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("xDS response hold limit: " + limit + " (expected: > 0)");
+      }
+      this.responseHoldLimit = limit;
+      return this;
+    }
 
     /** Address to bind; loopback by default, since xDS carries the mesh's whole configuration. */
     public Builder host(String host) {
@@ -234,7 +337,12 @@ public final class XdsServer implements AutoCloseable {
 
     public XdsServer start() throws IOException {
       XdsServer s = new XdsServer(this);
-      s.grpc.start();
+      try {
+        s.grpc.start();
+      } catch (IOException | RuntimeException e) {
+        s.close(); // stops the executors the constructor started
+        throw e;
+      }
       return s;
     }
   }
