@@ -177,6 +177,8 @@ class ResponseBudgetXdsServerTest {
     // A hold limit no test reaches: only the stream's close can release what it holds.
     try (XdsServer server = start(TINY_BUDGET, Duration.ofHours(1), metrics)) {
       ConvergingAdsClient stuck = ConvergingAdsClient.sotw(server.port(), node("stuck"), Behaviour.NO_READ, subscriptions());
+      // Its CDS, larger than the whole budget, went out alone and is neither drained nor answered.
+      await().atMost(CONVERGED).until(() -> status(server, "stuck", XdsType.CLUSTER) == SyncState.STALE);
       try (ConvergingAdsClient waiting = ConvergingAdsClient.delta(server.port(), node(id(1)), Behaviour.ACK, subscriptions())) {
         try {
           await().atMost(CONVERGED).until(() -> server.pushesWaitingForBudget() == 1);
