@@ -32,6 +32,10 @@ final class SotwConnection extends ProxyConnection {
     this.out = out;
     if (out instanceof ServerCallStreamObserver<DiscoveryResponse> call) {
       call.setOnReadyHandler(this::transportReady);
+      // A cancelled stream (the proxy went away) is forgotten at once, releasing its budget; and with
+      // a cancel handler set, a push racing the cancellation is dropped instead of throwing on
+      // whatever thread sent it.
+      call.setOnCancelHandler(this::close);
     }
   }
 
