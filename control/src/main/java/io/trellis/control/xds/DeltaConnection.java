@@ -3,7 +3,6 @@ package io.trellis.control.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,20 +28,8 @@ final class DeltaConnection extends ProxyConnection {
   private final StreamObserver<DeltaDiscoveryResponse> out;
 
   DeltaConnection(long streamId, XdsServer server, StreamObserver<DeltaDiscoveryResponse> out) {
-    super(streamId, server);
+    super(streamId, server, out);
     this.out = out;
-    if (out instanceof ServerCallStreamObserver<DeltaDiscoveryResponse> call) {
-      call.setOnReadyHandler(this::transportReady);
-      // A cancelled stream (the proxy went away) is forgotten at once, releasing its budget; and with
-      // a cancel handler set, a push racing the cancellation is dropped instead of throwing on
-      // whatever thread sent it.
-      call.setOnCancelHandler(this::close);
-    }
-  }
-
-  @Override
-  boolean transportWritable() {
-    return !(out instanceof ServerCallStreamObserver<DeltaDiscoveryResponse> call) || call.isReady();
   }
 
   @Override

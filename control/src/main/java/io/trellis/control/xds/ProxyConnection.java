@@ -2,6 +2,8 @@ package io.trellis.control.xds;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ abstract class ProxyConnection {
   final long streamId;
   final XdsServer server;
   final Instant connectedAt;
+  /** The response side's gRPC call, whose readiness and cancellation the connection follows; null in tests. */
+  private final ServerCallStreamObserver<?> transport;
   ProxyNode node;
   XdsResources generated = XdsResources.EMPTY;
   final Map<String, TypeState> types = new TreeMap<>(PUSH_ORDER);
@@ -56,16 +60,30 @@ abstract class ProxyConnection {
   /** One sent response's bytes, held until answered, drained, expired or the stream closes. */
   private record InFlight(long id, String typeUrl, String nonce, long bytes) {}
 
-  ProxyConnection(long streamId, XdsServer server) {
+  /**
+   * @param out the stream's response side: when it is a gRPC server call (always, outside tests),
+   *     the connection follows its transport — pushes resume when its buffer drains, and a
+   *     cancelled stream (the proxy went away) is forgotten at once, releasing its budget; with a
+   *     cancel handler set, a push racing the cancellation is dropped instead of throwing on
+   *     whatever thread sent it
+   */
+  ProxyConnection(long streamId, XdsServer server, StreamObserver<?> out) {
     this.streamId = streamId;
     this.server = server;
     this.connectedAt = server.clock().instant();
+    this.transport = out instanceof ServerCallStreamObserver<?> call ? call : null;
+    if (transport != null) {
+      transport.setOnReadyHandler(this::transportReady);
+      transport.setOnCancelHandler(this::close);
+    }
   }
 
   abstract boolean delta();
 
   /** Whether gRPC would take another message on this stream without buffering it beyond its limit. */
-  abstract boolean transportWritable();
+  final boolean transportWritable() {
+    return transport == null || transport.isReady();
+  }
 
   /**
    * Sends this type's changes if there are any and no response of this type is outstanding;

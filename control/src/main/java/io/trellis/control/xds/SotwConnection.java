@@ -3,7 +3,6 @@ package io.trellis.control.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,20 +27,8 @@ final class SotwConnection extends ProxyConnection {
   private final StreamObserver<DiscoveryResponse> out;
 
   SotwConnection(long streamId, XdsServer server, StreamObserver<DiscoveryResponse> out) {
-    super(streamId, server);
+    super(streamId, server, out);
     this.out = out;
-    if (out instanceof ServerCallStreamObserver<DiscoveryResponse> call) {
-      call.setOnReadyHandler(this::transportReady);
-      // A cancelled stream (the proxy went away) is forgotten at once, releasing its budget; and with
-      // a cancel handler set, a push racing the cancellation is dropped instead of throwing on
-      // whatever thread sent it.
-      call.setOnCancelHandler(this::close);
-    }
-  }
-
-  @Override
-  boolean transportWritable() {
-    return !(out instanceof ServerCallStreamObserver<DiscoveryResponse> call) || call.isReady();
   }
 
   @Override
