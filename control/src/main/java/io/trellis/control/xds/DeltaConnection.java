@@ -143,18 +143,12 @@ final class DeltaConnection extends ProxyConnection {
     for (XdsResources.Resource r : toSend) {
       resp.addResources(r.deltaResource());
     }
-    var response = resp.build();
-    long bytes = response.getSerializedSize();
-    if (!reserve(st, bytes, initial, triggeredAt)) {
+    DeltaDiscoveryResponse response = resp.build();
+    // Once sent, the proxy has every desired resource (sent, or unchanged) and none of the removed ones.
+    if (!sendWithinBudget(st, desired, nonce, response.getSerializedSize(), initial, triggeredAt, () -> out.onNext(response))) {
       return;
     }
-    nextNonce();
-    // The proxy now has every desired resource (sent, or unchanged) and none of the removed ones.
-    holds(st, desired);
-    holdInFlight(st.typeUrl, nonce, bytes);
-    out.onNext(response);
     st.answerOwed = false;
-    markDiffed(st);
     markSent(st, nonce, version, toSend.size(), triggeredAt);
   }
 

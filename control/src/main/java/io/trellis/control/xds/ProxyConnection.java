@@ -2,6 +2,8 @@ package io.trellis.control.xds;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,7 +208,7 @@ abstract class ProxyConnection {
    * Takes a built response's {@code bytes} from the server's budget (or the grant that resumed
    * this stream); when the budget is spent the type is owed and the stream waits its turn.
    */
-  final boolean reserve(TypeState st, long bytes, boolean initial, Instant triggeredAt) {
+  private boolean reserve(TypeState st, long bytes, boolean initial, Instant triggeredAt) {
     if (hasGrant) {
       hasGrant = false;
       server.budget().adjust(bytes - grant);
@@ -227,12 +230,37 @@ abstract class ProxyConnection {
   }
 
   /**
+   * Sends a built response of {@code bytes} (its nonce taken by {@link #peekNonce}) once the budget
+   * has room: the proxy then holds exactly {@code desired}, the bytes stay in flight until answered,
+   * and the type is reconciled. Returns false, with the type owed, when the response has to wait;
+   * the caller then records nothing as sent.
+   */
+  final boolean sendWithinBudget(
+      TypeState st,
+      Map<String, XdsResources.Resource> desired,
+      String nonce,
+      long bytes,
+      boolean initial,
+      Instant triggeredAt,
+      Runnable deliver) {
+    if (!reserve(st, bytes, initial, triggeredAt)) {
+      return false;
+    }
+    nextNonce();
+    holds(st, desired);
+    holdInFlight(st.typeUrl, nonce, bytes);
+    deliver.run();
+    markDiffed(st);
+    return true;
+  }
+
+  /**
    * A reserved response goes out now: its bytes stay held until the proxy answers it, the stream
    * drains, the stream closes, or the server's hold limit passes — whichever comes first. Called
    * before the message is handed to gRPC, so a send that fails on a cancelled stream is released
    * with the rest when the stream closes.
    */
-  final void holdInFlight(String typeUrl, String nonce, long bytes) {
+  private void holdInFlight(String typeUrl, String nonce, long bytes) {
     long id = ++inFlightSeq;
     inFlight.add(new InFlight(id, typeUrl, nonce, bytes));
     server.expireLater(this, id);
@@ -240,33 +268,28 @@ abstract class ProxyConnection {
 
   /** The proxy answered (ACK or NACK) this response: its bytes are no longer in flight. */
   final void releaseAnswered(String nonce) {
-    for (int i = 0; i < inFlight.size(); i++) {
-      if (inFlight.get(i).nonce.equals(nonce)) {
-        server.budget().release(inFlight.remove(i).bytes);
-        return;
-      }
-    }
+    releaseInFlight(f -> f.nonce.equals(nonce));
   }
 
   /** The proxy re-subscribed to a type from scratch: responses of it it will never answer. */
   final void releaseType(String typeUrl) {
+    releaseInFlight(f -> f.typeUrl.equals(typeUrl));
+  }
+
+  private void releaseAllInFlight() {
+    releaseInFlight(f -> true);
+  }
+
+  /** Stops holding the responses that match, giving their bytes back to the server's budget. */
+  private void releaseInFlight(Predicate<InFlight> which) {
     long bytes = 0;
     for (var it = inFlight.iterator(); it.hasNext(); ) {
       InFlight f = it.next();
-      if (f.typeUrl.equals(typeUrl)) {
+      if (which.test(f)) {
         bytes += f.bytes;
         it.remove();
       }
     }
-    server.budget().release(bytes);
-  }
-
-  private void releaseAllInFlight() {
-    long bytes = 0;
-    for (InFlight f : inFlight) {
-      bytes += f.bytes;
-    }
-    inFlight.clear();
     server.budget().release(bytes);
   }
 
@@ -275,12 +298,7 @@ abstract class ProxyConnection {
    * budget from every other proxy. It still gets nothing more while its transport stays full.
    */
   final synchronized void expire(long id) {
-    for (int i = 0; i < inFlight.size(); i++) {
-      if (inFlight.get(i).id == id) {
-        server.budget().release(inFlight.remove(i).bytes);
-        return;
-      }
-    }
+    releaseInFlight(f -> f.id == id);
   }
 
   /**
@@ -486,16 +504,16 @@ abstract class ProxyConnection {
   final synchronized SentConfig sentConfig() {
     Map<String, List<Message>> out = new TreeMap<>(PUSH_ORDER);
     TypeState vhds = types.get(XdsType.VIRTUAL_HOST.typeUrl());
-    List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = new ArrayList<>();
+    List<VirtualHost> hosts = new ArrayList<>();
     if (vhds != null) {
-      vhds.held.values().forEach(r -> hosts.add((io.envoyproxy.envoy.config.route.v3.VirtualHost) r.message()));
+      vhds.held.values().forEach(r -> hosts.add((VirtualHost) r.message()));
     }
     types.forEach(
         (url, st) -> {
           List<Message> sent = new ArrayList<>();
           for (XdsResources.Resource r : new TreeMap<>(st.held).values()) {
             Message m = r.message();
-            if (m instanceof io.envoyproxy.envoy.config.route.v3.RouteConfiguration rc) {
+            if (m instanceof RouteConfiguration rc) {
               m = Vhds.merged(rc, hosts);
             }
             sent.add(m);

@@ -173,18 +173,12 @@ final class SotwConnection extends ProxyConnection {
     for (XdsResources.Resource r : toSend) {
       resp.addResources(r.any());
     }
-    var response = resp.build();
-    long bytes = response.getSerializedSize();
-    if (!reserve(st, bytes, initial, triggeredAt)) {
-      return;
-    }
-    nextNonce();
+    DiscoveryResponse response = resp.build();
     // What is sent plus what the proxy had unchanged is exactly what it wants; what is no longer
     // generated is forgotten, so it is sent again should it come back.
-    holds(st, desired);
-    holdInFlight(st.typeUrl, nonce, bytes);
-    out.onNext(response);
-    markDiffed(st);
+    if (!sendWithinBudget(st, desired, nonce, response.getSerializedSize(), initial, triggeredAt, () -> out.onNext(response))) {
+      return;
+    }
     if (log.isDebugEnabled()) {
       log.debug("{} sent {} {} (nonce {}, version {})", node.id(), st.typeUrl, toSend.stream().map(XdsResources.Resource::name).toList(), nonce, version);
     }
