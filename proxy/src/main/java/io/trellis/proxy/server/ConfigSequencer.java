@@ -54,6 +54,10 @@ public final class ConfigSequencer {
   private Map<String, RouteConfig> routes = Map.of();
   /** VHDS resources held, by resource name ({@code <route config>/<host>}). */
   private Map<String, VirtualHostConfig> virtualHosts = Map.of();
+  // The last merge and its inputs (compared by identity: both maps are immutable and replaced whole).
+  private Map<String, RouteConfig> lastMergedRoutes;
+  private Map<String, VirtualHostConfig> lastMergedHosts;
+  private VhdsMerge.Result lastMerge;
   /** What the runtime has, by name: a not-yet-served VHDS configuration keeps its entry from here. */
   private Map<String, RouteConfig> appliedRoutes = Map.of();
   private Set<String> rdsSubscribed = Set.of();
@@ -155,7 +159,7 @@ public final class ConfigSequencer {
    */
   public List<String> onRoutes(String version, Map<String, RouteConfig> routes) {
     Map<String, RouteConfig> next = Map.copyOf(routes);
-    List<String> clashes = VhdsMerge.merge(next, virtualHosts).errors();
+    List<String> clashes = merge(next, virtualHosts).errors();
     if (!clashes.isEmpty()) {
       return clashes;
     }
@@ -176,17 +180,18 @@ public final class ConfigSequencer {
    * the previous virtual hosts stay), or an empty list. Either way the subscription has been answered.
    */
   public List<String> onVirtualHosts(String version, Map<String, VirtualHostConfig> hosts) {
-    Map<String, VirtualHostConfig> next = new LinkedHashMap<>();
+    Map<String, VirtualHostConfig> subscribed = new LinkedHashMap<>();
     hosts.forEach((name, host) -> {
       if (underAny(vhdsSubscribed, name)) {
-        next.put(name, host);
+        subscribed.put(name, host);
       }
     });
-    List<String> clashes = VhdsMerge.merge(routes, next).errors();
+    Map<String, VirtualHostConfig> next = Map.copyOf(subscribed);
+    List<String> clashes = merge(routes, next).errors();
     if (!clashes.isEmpty()) {
       return clashes;
     }
-    virtualHosts = Map.copyOf(next);
+    virtualHosts = next;
     vhdsServed.addAll(vhdsSubscribed);
     if (pendingListeners != null) {
       tryApplyListeners();
@@ -235,7 +240,7 @@ public final class ConfigSequencer {
    * whose VHDS subscription is not answered yet keeps what was applied before (or is left out).
    */
   private void applyRoutes() {
-    Map<String, RouteConfig> merged = VhdsMerge.merge(routes, virtualHosts).routes();
+    Map<String, RouteConfig> merged = merge(routes, virtualHosts).routes();
     Map<String, RouteConfig> next = new LinkedHashMap<>();
     merged.forEach((name, config) -> {
       if (!config.vhds() || vhdsServed.contains(name)) {
@@ -336,6 +341,19 @@ public final class ConfigSequencer {
     log.accept("applied " + describe(pending) + ": " + all.size() + " listeners");
     maybeInitialized();
     return true;
+  }
+
+  /**
+   * {@link VhdsMerge#merge}, remembered for the last inputs: an update is merged once to check it
+   * for clashes, and applying it then reuses that result instead of merging a second time.
+   */
+  private VhdsMerge.Result merge(Map<String, RouteConfig> routes, Map<String, VirtualHostConfig> hosts) {
+    if (routes != lastMergedRoutes || hosts != lastMergedHosts) {
+      lastMerge = VhdsMerge.merge(routes, hosts);
+      lastMergedRoutes = routes;
+      lastMergedHosts = hosts;
+    }
+    return lastMerge;
   }
 
   private static boolean underAny(Set<String> routeNames, String virtualHostName) {
