@@ -141,7 +141,7 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     subscribed.put(type, fleet.names().shared(want));
     if (type.equals(XdsTypes.VIRTUAL_HOST)) {
       // a VHDS name is a namespace: dropping it drops every virtual host held under it
-      held.get(type).keySet().removeIf(vhost -> drop.contains(vhost.substring(0, Math.max(0, vhost.lastIndexOf('/')))));
+      held.get(type).keySet().removeIf(vhost -> drop.contains(routeConfigOf(vhost)));
     } else {
       held.get(type).keySet().removeAll(drop);
     }
@@ -173,12 +173,14 @@ final class DeltaSimulatedProxy implements StreamObserver<DeltaDiscoveryResponse
     }
     Set<String> have = new java.util.HashSet<>();
     for (String vhost : held.get(XdsTypes.VIRTUAL_HOST).keySet()) {
-      int slash = vhost.lastIndexOf('/');
-      if (slash > 0) {
-        have.add(vhost.substring(0, slash));
-      }
+      have.add(routeConfigOf(vhost));
     }
     return have.containsAll(want);
+  }
+
+  /** The route configuration a VHDS resource {@code ROUTE_CONFIG/VHOST} belongs to ("" for none). */
+  private static String routeConfigOf(String vhostResourceName) {
+    return vhostResourceName.substring(0, Math.max(0, vhostResourceName.lastIndexOf('/')));
   }
 
   private void send(DeltaDiscoveryRequest.Builder b) {
