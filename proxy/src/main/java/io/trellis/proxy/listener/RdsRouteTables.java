@@ -14,8 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RdsRouteTables {
   private final Map<String, AtomicReference<RouteTable>> tables = new ConcurrentHashMap<>();
-  /** The configurations the current tables were compiled from; written by {@link #apply} only. */
-  private volatile Map<String, RouteConfig> compiledFrom = Map.of();
 
   RouteTableSource source(String name) {
     AtomicReference<RouteTable> ref = tables.computeIfAbsent(name, n -> new AtomicReference<>(RouteTable.EMPTY));
@@ -29,12 +27,10 @@ final class RdsRouteTables {
    */
   void apply(Map<String, RouteConfig> configs) {
     Map<String, RouteTable> compiled = new java.util.HashMap<>();
-    Map<String, RouteConfig> previous = compiledFrom;
     configs.forEach((name, config) -> {
       RouteTable current = current(name);
-      compiled.put(name, current != null && config.equals(previous.get(name)) ? current : RouteTable.compile(config));
+      compiled.put(name, current != null && config.equals(current.config()) ? current : RouteTable.compile(config));
     });
-    compiledFrom = Map.copyOf(configs);
     compiled.forEach((name, table) -> tables.computeIfAbsent(name, n -> new AtomicReference<>(RouteTable.EMPTY)).set(table));
     tables.forEach((name, ref) -> {
       if (!compiled.containsKey(name)) {
