@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,12 +23,6 @@ import picocli.CommandLine;
 /** {@code trellis proxy}: flags, bootstrap errors, and stopping on /quitquitquit and on SIGTERM. */
 class ProxyCommandTest {
   private final HttpClient http = HttpClient.newHttpClient();
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   static String bootstrap(int adminPort, String regex) {
     return """
@@ -112,7 +104,7 @@ class ProxyCommandTest {
   @Test
   void aBootstrapThatDoesNotValidateIsRejectedWithItsField(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.yaml");
-    Files.writeString(file, bootstrap(freePort(), "/api/(unclosed"));
+    Files.writeString(file, bootstrap(FreePorts.pick(), "/api/(unclosed"));
     Run run = execute("proxy", "--bootstrap", file.toString());
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err())
@@ -128,7 +120,7 @@ class ProxyCommandTest {
 
   @Test
   void runsUntilQuitQuitQuit(@TempDir Path dir) throws Exception {
-    int adminPort = freePort();
+    int adminPort = FreePorts.pick();
     Path file = dir.resolve("ok.yaml");
     Files.writeString(file, bootstrap(adminPort, "/.*"));
     CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> execute("proxy", "--bootstrap", file.toString(), "--concurrency", "1"));
@@ -156,8 +148,8 @@ class ProxyCommandTest {
 
   @Test
   void xdsFlagsBecomeTheNodeIdentity() throws Exception {
-    int adminPort = freePort();
-    int nobody = freePort(); // no control plane there: the proxy keeps retrying with back-off
+    int adminPort = FreePorts.pick();
+    int nobody = FreePorts.pick(); // no control plane there: the proxy keeps retrying with back-off
     StringWriter log = new StringWriter();
     CompletableFuture<Run> run =
         CompletableFuture.supplyAsync(
@@ -187,7 +179,7 @@ class ProxyCommandTest {
 
   @Test
   void aRealProcessStopsOnSigterm(@TempDir Path dir) throws Exception {
-    int adminPort = freePort();
+    int adminPort = FreePorts.pick();
     Path file = dir.resolve("ok.yaml");
     Files.writeString(file, bootstrap(adminPort, "/.*"));
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -8,6 +8,7 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.trellis.cli.FreePorts;
 import io.trellis.cli.Main;
 import io.trellis.control.admin.ControlPlaneInfo;
 import io.trellis.control.admin.StateDirectory;
@@ -19,8 +20,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,21 +86,15 @@ final class E2eMesh implements AutoCloseable {
         backends.put(name, b);
         values.put(name.toUpperCase().replace('-', '_') + "_PORT", String.valueOf(b.port()));
       }
-      xdsPort = freePort();
-      gatewayPort = freePort();
-      reviewsPort = freePort();
+      xdsPort = FreePorts.pick();
+      gatewayPort = FreePorts.pick();
+      reviewsPort = FreePorts.pick();
       values.put("GATEWAY_PORT", String.valueOf(gatewayPort));
       values.put("REVIEWS_PORT", String.valueOf(reviewsPort));
       writeConfig("mesh.yaml", template("mesh.yaml"));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 
@@ -192,7 +185,7 @@ final class E2eMesh implements AutoCloseable {
                 logDir,
                 List.of(
                     "control-plane", "--config", configDir.toString(), "--xds-port", String.valueOf(xdsPort),
-                    "--api-port", String.valueOf(freePort()), "--monitoring-port", String.valueOf(freePort()),
+                    "--api-port", String.valueOf(FreePorts.pick()), "--monitoring-port", String.valueOf(FreePorts.pick()),
                     "--state-dir", stateDir.toString())));
   }
 
@@ -239,7 +232,7 @@ final class E2eMesh implements AutoCloseable {
         new NodeIdentity(
             NodeIdentity.Role.SIDECAR, "127.0.0.1", "productpage-0", "default",
             Map.of("app", "productpage", "version", "v1"), "bookinfo-productpage", null, "e2e", null);
-    return startProxy("sidecar", id, adminPort, Map.of(LocalNode.HTTP_PROXY_PORT, String.valueOf(freePort())));
+    return startProxy("sidecar", id, adminPort, Map.of(LocalNode.HTTP_PROXY_PORT, String.valueOf(FreePorts.pick())));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.trellis.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trellis.cli.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class GatewayChurnE2ETest {
     }
     mesh.writeConfig("churn.yaml", service() + "---\n" + destinationRule(false) + "---\n" + virtualService("primary"));
     mesh.startControlPlane();
-    gatewayAdmin = E2eMesh.freePort();
+    gatewayAdmin = FreePorts.pick();
     mesh.startGateway(gatewayAdmin);
     mesh.awaitControlPlane();
     mesh.awaitGatewayRoute("/churn", "v1");

@@ -2,6 +2,7 @@ package io.trellis.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trellis.cli.FreePorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class GatewayConvergenceE2ETest {
     mesh = new E2eMesh(dir);
     mesh.writeConfig("watched.yaml", vs("watched", "/watched", "a.e2e.internal"));
     mesh.startControlPlane();
-    mesh.startGateway(E2eMesh.freePort());
+    mesh.startGateway(FreePorts.pick());
     mesh.awaitControlPlane();
     mesh.awaitGatewayRoute("/flip", "a");
     mesh.awaitGatewayRoute("/watched", "a");

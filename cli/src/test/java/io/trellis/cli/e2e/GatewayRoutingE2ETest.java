@@ -2,6 +2,7 @@ package io.trellis.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trellis.cli.FreePorts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class GatewayRoutingE2ETest {
   void start() throws Exception {
     mesh = new E2eMesh(dir);
     mesh.startControlPlane();
-    mesh.startGateway(E2eMesh.freePort());
+    mesh.startGateway(FreePorts.pick());
     mesh.awaitControlPlane();
     mesh.awaitGatewayRoute("/a", "a");
   }

@@ -2,6 +2,7 @@ package io.trellis.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trellis.cli.FreePorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,11 +43,11 @@ class GatewayTlsE2ETest {
     leaf("stranger", "client.e2e.internal", "other-ca");
 
     mesh = new E2eMesh(dir);
-    simplePort = E2eMesh.freePort();
-    mutualPort = E2eMesh.freePort();
+    simplePort = FreePorts.pick();
+    mutualPort = FreePorts.pick();
     mesh.writeConfig("secure-gateway.yaml", secureGateway());
     mesh.startStandardControlPlane();
-    mesh.startStandardGateway(E2eMesh.freePort());
+    mesh.startStandardGateway(FreePorts.pick());
     mesh.awaitControlPlane();
     mesh.awaitGatewayRoute("/a", "a");
     try {

@@ -2,6 +2,7 @@ package io.trellis.cli.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trellis.cli.FreePorts;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +29,8 @@ class SidecarAndStatusE2ETest {
   void start() throws Exception {
     mesh = new E2eMesh(dir);
     mesh.startControlPlane();
-    mesh.startGateway(E2eMesh.freePort());
-    mesh.startSidecar(E2eMesh.freePort());
+    mesh.startGateway(FreePorts.pick());
+    mesh.startSidecar(FreePorts.pick());
     mesh.awaitControlPlane();
     mesh.awaitGatewayRoute("/a", "a");
     mesh.awaitOrExplain("sidecar routes Host: reviews", () -> reviews(1, Optional.empty()).equals(Map.of("reviews-v1", 1)));

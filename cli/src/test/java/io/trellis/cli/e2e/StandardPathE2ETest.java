@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trellis.cli.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,6 @@ class StandardPathE2ETest {
   private static final Duration BUDGET = Duration.ofSeconds(1);
   private static final List<String> SYNCED = List.of("SYNCED", "SYNCED", "SYNCED", "SYNCED");
 
-
   @TempDir Path dir;
   private E2eMesh mesh;
   private int adminPort;
@@ -43,7 +43,7 @@ class StandardPathE2ETest {
   @BeforeEach
   void start() throws Exception {
     mesh = new E2eMesh(dir);
-    adminPort = E2eMesh.freePort();
+    adminPort = FreePorts.pick();
     mesh.startStandardControlPlane();
     mesh.startStandardGateway(adminPort);
     mesh.awaitControlPlane();

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trellis.cli.FreePorts;
 import io.trellis.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +70,7 @@ final class LocalMeshProcess implements AutoCloseable {
     Files.createSymbolicLink(dir.resolve("networking"), source.resolve("networking"));
     Path state = Files.createDirectories(work.resolve("state"));
     Path log = work.resolve("up.log");
-    int port = freePort();
+    int port = FreePorts.pick();
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p =
         new ProcessBuilder(
@@ -83,12 +82,6 @@ final class LocalMeshProcess implements AutoCloseable {
             .redirectOutput(log.toFile())
             .start();
     return new LocalMeshProcess(dir, state, log, port, p);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   String url(String path) {

@@ -3,9 +3,8 @@ package io.trellis.cli.up;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trellis.cli.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +48,8 @@ class ProxyAotCacheTest {
       training.destroyForcibly();
     }
 
-    int admin = freePort();
-    int listener = freePort();
+    int admin = FreePorts.pick();
+    int listener = FreePorts.pick();
     Path bootstrap = tmp.resolve("bootstrap.yaml");
     Files.writeString(bootstrap, routeToAdmin(listener, admin));
     List<String> run =
@@ -81,12 +80,6 @@ class ProxyAotCacheTest {
     cmd.addAll(List.of("-cp", classPath, ChildJava.MAIN_CLASS));
     cmd.addAll(List.of(args));
     return cmd;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /** A listener routing everything to the proxy's own admin server. */
